@@ -1,0 +1,31 @@
+using global::Azure.Core.Pipeline;
+using Ledger.Azure.Core;
+
+namespace Ledger.Azure.Tables;
+
+/// <summary>The Table service of one storage account: tables, and a health ping.</summary>
+public sealed class TableServiceClient
+{
+    private readonly TableRestClient _rest;
+
+    /// <summary>Creates a client for the Table endpoint of <paramref name="connection"/>.</summary>
+    public TableServiceClient(StorageConnection connection, TableClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        options ??= new TableClientOptions();
+        var pipeline = StoragePipeline.Build(options, connection, key => new TableSharedKeyPolicy(key));
+        _rest = new TableRestClient(pipeline, connection.TableEndpoint, options.VersionString);
+    }
+
+    /// <summary>The Table service endpoint.</summary>
+    public Uri Endpoint => _rest.Endpoint;
+
+    internal HttpPipeline Pipeline => _rest.Pipeline;
+
+    /// <summary>
+    /// Lists at most one table with a signed request: true reachability and credentials check.
+    /// Never throws except when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public Task<StoragePingResult> PingAsync(CancellationToken cancellationToken = default) =>
+        StoragePing.PingAsync(_rest.Pipeline, "Table", Endpoint, request => _rest.BuildQueryTablesRequest(request, null, 1, null), cancellationToken);
+}
