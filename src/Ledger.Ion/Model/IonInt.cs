@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Numerics;
+
+namespace Ledger.Ion;
+
+/// <summary>An arbitrary-precision Ion int, stored as a <see cref="long"/> when it fits.</summary>
+public sealed class IonInt : IonValue
+{
+    private readonly long _small;
+    private readonly BigInteger? _big;
+
+    private IonInt(long small, BigInteger? big, ImmutableArray<SymbolToken> annotations)
+        : base(annotations)
+    {
+        _small = small;
+        _big = big;
+    }
+
+    /// <inheritdoc/>
+    public override IonType Type => IonType.Int;
+
+    /// <summary>The value.</summary>
+    public BigInteger Value => _big ?? _small;
+
+    /// <summary>True when the value fits in a <see cref="long"/>.</summary>
+    public bool FitsInInt64 => _big is null;
+
+    /// <summary>The sign: -1, 0 or 1.</summary>
+    public int Sign => _big?.Sign ?? Math.Sign(_small);
+
+    /// <summary>Gets the value as a <see cref="long"/> when it fits.</summary>
+    public bool TryGetInt64(out long value)
+    {
+        value = _small;
+        return _big is null;
+    }
+
+    /// <summary>The value as a <see cref="long"/>; throws <see cref="OverflowException"/> when it does not fit.</summary>
+    public long ToInt64() => _big is null ? _small : throw new OverflowException($"Ion int {_big} does not fit in Int64.");
+
+    /// <summary>Creates an int.</summary>
+    public static IonInt Of(long value) => new(value, null, []);
+
+    /// <summary>Creates an int (stored as a <see cref="long"/> when it fits).</summary>
+    public static IonInt Of(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? new((long)value, null, []) : new(0, value, []);
+
+    private protected override IonValue WithAnnotationsCore(ImmutableArray<SymbolToken> annotations) =>
+        new IonInt(_small, _big, annotations);
+
+    private protected override bool ContentEquals(IonValue other)
+    {
+        var that = (IonInt)other;
+        return _big is null ? that._big is null && _small == that._small : that._big is BigInteger big && big.Equals(_big.Value);
+    }
+
+    private protected override int ContentHashCode() => _big?.GetHashCode() ?? _small.GetHashCode();
+}
