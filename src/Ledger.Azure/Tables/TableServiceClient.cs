@@ -1,4 +1,4 @@
-using global::Azure.Core.Pipeline;
+using global::Azure;
 using Ledger.Azure.Core;
 
 namespace Ledger.Azure.Tables;
@@ -20,7 +20,18 @@ public sealed class TableServiceClient
     /// <summary>The Table service endpoint.</summary>
     public Uri Endpoint => _rest.Endpoint;
 
-    internal HttpPipeline Pipeline => _rest.Pipeline;
+    internal TableRestClient Rest => _rest;
+
+    /// <summary>A client for table <paramref name="tableName"/> sharing this client's pipeline.</summary>
+    public TableClient GetTableClient(string tableName) => new(_rest, tableName);
+
+    /// <summary>Creates table <paramref name="tableName"/> unless it exists; the value is true when this call created it.</summary>
+    public Task<Response<bool>> CreateTableIfNotExistsAsync(string tableName, CancellationToken cancellationToken = default) =>
+        GetTableClient(tableName).CreateIfNotExistsAsync(cancellationToken);
+
+    /// <summary>Deletes table <paramref name="tableName"/>; the value is false when it did not exist.</summary>
+    public Task<Response<bool>> DeleteTableAsync(string tableName, CancellationToken cancellationToken = default) =>
+        GetTableClient(tableName).DeleteAsync(cancellationToken);
 
     /// <summary>
     /// Lists at most one table with a signed request: true reachability and credentials check.
