@@ -301,7 +301,7 @@ public readonly struct IonTimestamp : IEquatable<IonTimestamp>, IComparable<IonT
             return false;
         }
 
-        if (text[i] == 'Z' || text[i] == 'z')
+        if (text[i] == 'Z')
         {
             offset = 0;
             i++;
