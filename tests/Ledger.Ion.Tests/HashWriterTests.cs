@@ -195,7 +195,7 @@ public class HashWriterTests
     [Fact]
     public void Unpaired_surrogate_is_rejected()
     {
-        Assert.Throws<ArgumentException>(() => Run(w => w.WriteString("a\ud800b")));
+        Assert.Throws<IonException>(() => Run(w => w.WriteString("a\ud800b")));
     }
 
     private static byte[] Escape(byte[] bytes) =>

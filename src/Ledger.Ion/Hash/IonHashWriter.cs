@@ -417,7 +417,7 @@ internal sealed class IonHashWriter
         var status = Utf8.FromUtf16(text, _buffer.AsSpan(_length), out _, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new ArgumentException("The text is not valid Unicode (it has an unpaired surrogate).", nameof(text));
+            throw new IonException("Cannot hash text with an unpaired surrogate: it is not valid Unicode.");
         }
 
         var encoded = _buffer.AsSpan(_length, written);

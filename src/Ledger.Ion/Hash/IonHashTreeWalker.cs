@@ -1,0 +1,194 @@
+using System.Numerics;
+
+namespace Ledger.Ion.Hash;
+
+/// <summary>Feeds an <see cref="IonValue"/> tree to an <see cref="IonHashWriter"/>.</summary>
+internal static class IonHashTreeWalker
+{
+    public static void Write(IonHashWriter writer, IonValue value)
+    {
+        if (value.HasAnnotations)
+        {
+            writer.BeginAnnotations();
+            foreach (var annotation in value.Annotations)
+            {
+                WriteSymbolToken(writer, annotation);
+            }
+
+            WriteContent(writer, value);
+            writer.EndAnnotations();
+        }
+        else
+        {
+            WriteContent(writer, value);
+        }
+    }
+
+    public static void WriteSymbolToken(IonHashWriter writer, SymbolToken token)
+    {
+        if (token.Text is { } text)
+        {
+            writer.WriteSymbol(text);
+        }
+        else if (token.Sid == 0)
+        {
+            writer.WriteSymbolZero();
+        }
+        else
+        {
+            throw UnknownText(token.Sid);
+        }
+    }
+
+    public static IonException UnknownText(int sid) =>
+        new($"Cannot hash symbol ${sid}: its text is unknown (only $0 may be hashed without text).");
+
+    /// <summary>The binary type code (high nibble of the type qualifier) of each <see cref="IonType"/>.</summary>
+    public static int TypeCode(IonType type) => type switch
+    {
+        IonType.Null => 0,
+        IonType.Bool => 1,
+        IonType.Int => 2,
+        IonType.Float => 4,
+        IonType.Decimal => 5,
+        IonType.Timestamp => 6,
+        IonType.Symbol => 7,
+        IonType.String => 8,
+        IonType.Clob => 9,
+        IonType.Blob => 10,
+        IonType.List => 11,
+        IonType.Sexp => 12,
+        IonType.Struct => 13,
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    private static void WriteContent(IonHashWriter writer, IonValue value)
+    {
+        switch (value)
+        {
+            case IonNull:
+                writer.WriteNull(TypeCode(value.Type));
+                break;
+            case IonBool b:
+                writer.WriteBool(b.Value);
+                break;
+            case IonInt i:
+                if (i.TryGetInt64(out var small))
+                {
+                    writer.WriteInt(small);
+                }
+                else
+                {
+                    writer.WriteInt(i.Value);
+                }
+
+                break;
+            case IonFloat f:
+                writer.WriteFloat(f.Value);
+                break;
+            case IonDecimalValue d:
+                WriteDecimal(writer, d.Value);
+                break;
+            case IonTimestampValue t:
+                WriteTimestamp(writer, t.Value);
+                break;
+            case IonSymbol s:
+                WriteSymbolToken(writer, s.Token);
+                break;
+            case IonString s:
+                writer.WriteString(s.Value);
+                break;
+            case IonClob c:
+                writer.WriteClob(c.Span);
+                break;
+            case IonBlob b:
+                writer.WriteBlob(b.Span);
+                break;
+            case IonSequence sequence:
+                writer.BeginSequence(isSexp: sequence.Type == IonType.Sexp);
+                foreach (var element in sequence.Elements)
+                {
+                    Write(writer, element);
+                }
+
+                writer.EndSequence();
+                break;
+            case IonStruct s:
+                writer.BeginStruct();
+                foreach (var field in s.Fields)
+                {
+                    if (field.Name.Text is { } name)
+                    {
+                        writer.BeginField(name);
+                    }
+                    else if (field.Name.Sid == 0)
+                    {
+                        writer.BeginFieldSymbolZero();
+                    }
+                    else
+                    {
+                        throw UnknownText(field.Name.Sid);
+                    }
+
+                    Write(writer, field.Value);
+                    writer.EndField();
+                }
+
+                writer.EndStruct();
+                break;
+            default:
+                throw new ArgumentException($"Unsupported Ion value type {value.GetType().Name}.", nameof(value));
+        }
+    }
+
+    private static void WriteDecimal(IonHashWriter writer, IonDecimal value)
+    {
+        var coefficient = value.Coefficient;
+        var isNegative = value.IsNegative;
+        if (coefficient >= long.MinValue + 1 && coefficient <= long.MaxValue)
+        {
+            var small = (long)coefficient;
+            writer.WriteDecimal((ulong)Math.Abs(small), isNegative, value.Exponent);
+        }
+        else
+        {
+            writer.WriteDecimal(BigInteger.Abs(coefficient), isNegative, value.Exponent);
+        }
+    }
+
+    private static void WriteTimestamp(IonHashWriter writer, IonTimestamp value)
+    {
+        var fieldCount = value.Precision switch
+        {
+            TimestampPrecision.Year => 1,
+            TimestampPrecision.Month => 2,
+            TimestampPrecision.Day => 3,
+            TimestampPrecision.Minute => 4,
+            _ => 5,
+        };
+
+        int year = value.Year, month = value.Month, day = value.Day, hour = value.Hour, minute = value.Minute;
+        if (value.OffsetMinutes is int offset and not 0)
+        {
+            var utc = UtcFields(value, offset);
+            (year, month, day, hour, minute) = (utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute);
+        }
+
+        var fraction = value.Fraction;
+        writer.WriteTimestamp(
+            value.OffsetMinutes, fieldCount, year, month, day, hour, minute, value.Second,
+            fraction.HasValue, fraction?.Coefficient ?? BigInteger.Zero, fraction?.Exponent ?? 0);
+    }
+
+    private static DateTime UtcFields(IonTimestamp value, int offset)
+    {
+        try
+        {
+            return value.LocalDateTime.AddMinutes(-offset);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new IonException($"Timestamp {value} is outside the years 0001-9999 in UTC.", e);
+        }
+    }
+}
