@@ -1,4 +1,3 @@
-using global::Azure.Core.Pipeline;
 using Ledger.Azure.Core;
 
 namespace Ledger.Azure.Blobs;
@@ -20,7 +19,10 @@ public sealed class BlobServiceClient
     /// <summary>The Blob service endpoint.</summary>
     public Uri Endpoint => _rest.Endpoint;
 
-    internal HttpPipeline Pipeline => _rest.Pipeline;
+    internal BlobRestClient Rest => _rest;
+
+    /// <summary>A client for container <paramref name="containerName"/> sharing this client's pipeline.</summary>
+    public BlobContainerClient GetBlobContainerClient(string containerName) => new(_rest, containerName);
 
     /// <summary>
     /// Lists at most one container with a signed request: true reachability and credentials check.
