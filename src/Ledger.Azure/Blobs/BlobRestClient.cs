@@ -135,6 +135,8 @@ internal sealed class BlobRestClient(HttpPipeline pipeline, Uri endpoint, string
                 properties?.Element("Last-Modified")?.Value is { } modified ? DateTimeOffset.Parse(modified, CultureInfo.InvariantCulture) : null,
                 properties?.Element("BlobType")?.Value is { } type ? ParseBlobType(type) : null));
         }
+        // Azure interleaves blobs and prefixes in name order; Azurite lists prefixes first. Keep one order for both.
+        items.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var nextMarker = root.Element("NextMarker")?.Value;
         return (items, string.IsNullOrEmpty(nextMarker) ? null : nextMarker);
     }
