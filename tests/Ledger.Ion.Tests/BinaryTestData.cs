@@ -1,17 +1,18 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Ledger.Ion.Tests;
 
 /// <summary>
-/// Locates the shared test data (<c>shared/testdata</c>) and the repository root: honours
-/// <c>LEDGER_SHARED_DIR</c>, then walks up from the test assembly directory and from the working directory.
+/// Paths of the Ion conformance data (found through <see cref="TestPaths"/>) and of the repository root (a parent
+/// folder holding <c>Ledger.Serverless.sln</c>, searched from the test assembly, the working directory and this
+/// source file), plus the derived SHA-256 expectations.
 /// </summary>
 internal static partial class BinaryTestData
 {
-    private static readonly Lazy<string> s_sharedDirectory = new(FindSharedDirectory);
     private static readonly Lazy<string> s_repositoryRoot = new(FindRepositoryRoot);
 
-    public static string SharedDirectory => s_sharedDirectory.Value;
+    public static string SharedDirectory => TestPaths.Shared;
 
     public static string RepositoryRoot => s_repositoryRoot.Value;
 
@@ -56,27 +57,15 @@ internal static partial class BinaryTestData
     [GeneratedRegex("\"([0-9a-f]{64})\"")]
     private static partial Regex HexString();
 
-    private static string FindSharedDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("LEDGER_SHARED_DIR") is { Length: > 0 } configured)
-        {
-            return Directory.Exists(Path.Combine(configured, "testdata"))
-                ? configured
-                : throw new DirectoryNotFoundException($"LEDGER_SHARED_DIR={configured} has no testdata folder.");
-        }
-
-        return WalkUp(dir => Directory.Exists(Path.Combine(dir, "shared", "testdata")), dir => Path.Combine(dir, "shared"))
-            ?? throw new DirectoryNotFoundException(
-                "Could not find shared/testdata above the test assembly or the working directory; set LEDGER_SHARED_DIR.");
-    }
-
     private static string FindRepositoryRoot() =>
         WalkUp(dir => File.Exists(Path.Combine(dir, "Ledger.Serverless.sln")), dir => dir)
         ?? throw new DirectoryNotFoundException("Could not find the repository root (a folder with Ledger.Serverless.sln).");
 
+    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? ".";
+
     private static string? WalkUp(Func<string, bool> isMatch, Func<string, string> select)
     {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), SourceDirectory() })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {

@@ -8,6 +8,21 @@ public static partial class IonBinary
     /// <summary>True when <paramref name="data"/> starts with the Ion 1.0 binary version marker.</summary>
     public static bool IsIonBinary(ReadOnlySpan<byte> data) => IonBinaryReader.IsIonBinary(data);
 
+    /// <summary>Encodes one value as a complete Ion binary stream (version marker, local symbol table, value).</summary>
+    /// <exception cref="IonException">A string holds an unpaired surrogate.</exception>
+    public static byte[] Write(IonValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return new IonBinaryWriter().WriteStream([value]);
+    }
+
+    /// <summary>Encodes values as one Ion binary stream with a single local symbol table.</summary>
+    public static byte[] WriteAll(IEnumerable<IonValue> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new IonBinaryWriter().WriteStream([.. values]);
+    }
+
     /// <summary>Reads every top-level user value of a binary stream.</summary>
     /// <exception cref="IonException">The data is not valid Ion binary (the message carries the byte offset).</exception>
     public static IReadOnlyList<IonValue> ReadAll(ReadOnlySpan<byte> data, int maxDepth = IonBinaryReader.DefaultMaxDepth)

@@ -80,7 +80,7 @@ internal static class IonHashBinaryWalker
 
                 break;
             case IonType.Timestamp:
-                IonHashTreeWalker.Write(writer, IonTimestampValue.Of(reader.GetTimestamp()));
+                writer.WriteTimestamp(reader.GetTimestamp());
                 break;
             case IonType.Symbol:
                 WriteSymbol(writer, ref reader, reader.GetSymbolSid());

@@ -90,7 +90,7 @@ internal static class IonHashTreeWalker
                 WriteDecimal(writer, d.Value);
                 break;
             case IonTimestampValue t:
-                WriteTimestamp(writer, t.Value);
+                writer.WriteTimestamp(t.Value);
                 break;
             case IonSymbol s:
                 WriteSymbolToken(writer, s.Token);
@@ -153,42 +153,6 @@ internal static class IonHashTreeWalker
         else
         {
             writer.WriteDecimal(BigInteger.Abs(coefficient), isNegative, value.Exponent);
-        }
-    }
-
-    private static void WriteTimestamp(IonHashWriter writer, IonTimestamp value)
-    {
-        var fieldCount = value.Precision switch
-        {
-            TimestampPrecision.Year => 1,
-            TimestampPrecision.Month => 2,
-            TimestampPrecision.Day => 3,
-            TimestampPrecision.Minute => 4,
-            _ => 5,
-        };
-
-        int year = value.Year, month = value.Month, day = value.Day, hour = value.Hour, minute = value.Minute;
-        if (value.OffsetMinutes is int offset and not 0)
-        {
-            var utc = UtcFields(value, offset);
-            (year, month, day, hour, minute) = (utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute);
-        }
-
-        var fraction = value.Fraction;
-        writer.WriteTimestamp(
-            value.OffsetMinutes, fieldCount, year, month, day, hour, minute, value.Second,
-            fraction.HasValue, fraction?.Coefficient ?? BigInteger.Zero, fraction?.Exponent ?? 0);
-    }
-
-    private static DateTime UtcFields(IonTimestamp value, int offset)
-    {
-        try
-        {
-            return value.LocalDateTime.AddMinutes(-offset);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new IonException($"Timestamp {value} is outside the years 0001-9999 in UTC.", e);
         }
     }
 }

@@ -265,6 +265,22 @@ internal sealed class IonHashWriter
         }
     }
 
+    /// <summary>Writes a timestamp (converted to UTC fields, minimal encoding, zero fraction coefficient omitted).</summary>
+    public void WriteTimestamp(IonTimestamp value)
+    {
+        if (IonTimestampEncoding.NeedsHeapBuffer(value, out var length))
+        {
+            var large = new byte[length];
+            IonTimestampEncoding.Encode(value, large);
+            WriteScalar(0x60, large);
+            return;
+        }
+
+        Span<byte> representation = stackalloc byte[IonTimestampEncoding.StackBufferSize];
+        length = IonTimestampEncoding.Encode(value, representation);
+        WriteScalar(0x60, representation[..length]);
+    }
+
     public void WriteSymbol(ReadOnlySpan<char> text) => WriteText(0x70, text);
 
     public void WriteSymbolUtf8(ReadOnlySpan<byte> utf8Text) => WriteScalar(0x70, utf8Text);
