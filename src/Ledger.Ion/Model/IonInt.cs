@@ -38,12 +38,15 @@ public sealed class IonInt : IonValue
     /// <summary>The value as a <see cref="long"/>; throws <see cref="OverflowException"/> when it does not fit.</summary>
     public long ToInt64() => _big is null ? _small : throw new OverflowException($"Ion int {_big} does not fit in Int64.");
 
+    // Small non-negative ints dominate real documents; sharing their instances saves allocations.
+    private static readonly IonInt[] SmallValues = [.. Enumerable.Range(0, 256).Select(i => new IonInt(i, null, []))];
+
     /// <summary>Creates an int.</summary>
-    public static IonInt Of(long value) => new(value, null, []);
+    public static IonInt Of(long value) => (ulong)value < (ulong)SmallValues.Length ? SmallValues[value] : new(value, null, []);
 
     /// <summary>Creates an int (stored as a <see cref="long"/> when it fits).</summary>
     public static IonInt Of(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? new((long)value, null, []) : new(0, value, []);
+        value >= long.MinValue && value <= long.MaxValue ? Of((long)value) : new(0, value, []);
 
     private protected override IonValue WithAnnotationsCore(ImmutableArray<SymbolToken> annotations) =>
         new IonInt(_small, _big, annotations);

@@ -10,12 +10,12 @@ internal ref partial struct IonTextParser
     private static readonly SearchValues<byte> ShortStringSpecials = SearchValues.Create("\"\\\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
 
     /// <summary>Reads <c>"..."</c> (position at the opening quote).</summary>
-    private string ReadShortString() => ReadQuoted((byte)'"');
+    private string ReadShortString(bool intern = false) => ReadQuoted((byte)'"', intern);
 
     /// <summary>Reads <c>'...'</c> (position at the opening quote).</summary>
-    private string ReadQuotedSymbol() => ReadQuoted((byte)'\'');
+    private string ReadQuotedSymbol() => ReadQuoted((byte)'\'', intern: true);
 
-    private string ReadQuoted(byte quote)
+    private string ReadQuoted(byte quote, bool intern)
     {
         _position++;
         var start = _position;
@@ -26,7 +26,7 @@ internal ref partial struct IonTextParser
         if (special >= 0 && rest[special] == quote && (quote == '"' || rest[..special].IndexOfAnyInRange((byte)0, (byte)0x1F) < 0))
         {
             _position = start + special + 1;
-            return Encoding.UTF8.GetString(rest[..special]);
+            return intern ? _interned.Get(rest[..special]) : Encoding.UTF8.GetString(rest[..special]);
         }
 
         ScratchClear();

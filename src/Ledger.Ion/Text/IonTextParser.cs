@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Ledger.Ion.Text;
@@ -18,6 +19,9 @@ internal ref partial struct IonTextParser
     private readonly int _maxDepth;
     private readonly SymbolTable _symbols;
     private int _position;
+    private readonly TextInternCache _interned;
+    private readonly List<IonValue> _valueStack;
+    private readonly List<IonField> _fieldStack;
     private byte[] _scratch;
     private int _scratchLength;
 
@@ -37,6 +41,9 @@ internal ref partial struct IonTextParser
         _position = 0;
         _scratch = [];
         _scratchLength = 0;
+        _interned = new TextInternCache();
+        _valueStack = new List<IonValue>(64);
+        _fieldStack = new List<IonField>(64);
     }
 
     /// <summary>Parses every top-level user value.</summary>
@@ -282,7 +289,7 @@ internal ref partial struct IonTextParser
                     break;
                 }
 
-                var text = Encoding.ASCII.GetString(identifier);
+                var text = _interned.Get(identifier);
                 if (unannotatedTopLevel && identifier.StartsWith("$ion_"u8) && IonSymbols.IsVersionMarkerSpelling(text))
                 {
                     if (text != "$ion_1_0")
@@ -357,7 +364,7 @@ internal ref partial struct IonTextParser
 
         return identifier[0] == '$' && IsSidLiteral(identifier)
             ? ResolveSid(identifier, start)
-            : SymbolToken.Of(Encoding.ASCII.GetString(identifier));
+            : SymbolToken.Of(_interned.Get(identifier));
     }
 
     private SymbolToken ResolveSid(ReadOnlySpan<byte> identifier, int start)
@@ -446,7 +453,7 @@ internal ref partial struct IonTextParser
     {
         EnterContainer(depth);
         _position++; // '['
-        var elements = ImmutableArray.CreateBuilder<IonValue>();
+        var mark = _valueStack.Count;
         while (true)
         {
             SkipWhitespaceAndComments();
@@ -456,7 +463,7 @@ internal ref partial struct IonTextParser
                 break;
             }
 
-            elements.Add(ReadValue(Context.List, depth)!);
+            _valueStack.Add(ReadValue(Context.List, depth)!);
             SkipWhitespaceAndComments();
             var c = Peek();
             if (c == ',')
@@ -470,14 +477,14 @@ internal ref partial struct IonTextParser
         }
 
         _ = parent;
-        return IonList.Of(elements.DrainToImmutable());
+        return IonList.Of(TakeValues(mark));
     }
 
     private IonSexp ReadSexp(int depth)
     {
         EnterContainer(depth);
         _position++; // '('
-        var elements = ImmutableArray.CreateBuilder<IonValue>();
+        var mark = _valueStack.Count;
         while (true)
         {
             SkipWhitespaceAndComments();
@@ -493,17 +500,17 @@ internal ref partial struct IonTextParser
                 Fail($"Unexpected {Describe(c)} in an s-expression; expected a value or ')'");
             }
 
-            elements.Add(ReadValue(Context.Sexp, depth)!);
+            _valueStack.Add(ReadValue(Context.Sexp, depth)!);
         }
 
-        return IonSexp.Of(elements.DrainToImmutable());
+        return IonSexp.Of(TakeValues(mark));
     }
 
     private IonStruct ReadStruct(int depth)
     {
         EnterContainer(depth);
         _position++; // '{'
-        var fields = ImmutableArray.CreateBuilder<IonField>();
+        var mark = _fieldStack.Count;
         while (true)
         {
             SkipWhitespaceAndComments();
@@ -522,7 +529,7 @@ internal ref partial struct IonTextParser
 
             _position++;
             SkipWhitespaceAndComments();
-            fields.Add(new IonField(name, ReadValue(Context.Struct, depth)!));
+            _fieldStack.Add(new IonField(name, ReadValue(Context.Struct, depth)!));
             SkipWhitespaceAndComments();
             var c = Peek();
             if (c == ',')
@@ -535,7 +542,36 @@ internal ref partial struct IonTextParser
             }
         }
 
-        return IonStruct.Of(fields.DrainToImmutable());
+        return IonStruct.Of(TakeFields(mark));
+    }
+
+    // Children of all open containers share one stack; a closing container moves its own run into an exact-size array.
+    private readonly ImmutableArray<IonValue> TakeValues(int mark)
+    {
+        var count = _valueStack.Count - mark;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var array = new IonValue[count];
+        _valueStack.CopyTo(mark, array, 0, count);
+        _valueStack.RemoveRange(mark, count);
+        return ImmutableCollectionsMarshal.AsImmutableArray(array);
+    }
+
+    private readonly ImmutableArray<IonField> TakeFields(int mark)
+    {
+        var count = _fieldStack.Count - mark;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var array = new IonField[count];
+        _fieldStack.CopyTo(mark, array, 0, count);
+        _fieldStack.RemoveRange(mark, count);
+        return ImmutableCollectionsMarshal.AsImmutableArray(array);
     }
 
     private SymbolToken ReadFieldName()
@@ -543,7 +579,7 @@ internal ref partial struct IonTextParser
         var c = Peek();
         if (c == '"')
         {
-            return SymbolToken.Of(ReadShortString());
+            return SymbolToken.Of(ReadShortString(intern: true));
         }
 
         if (c == '\'')
@@ -563,7 +599,7 @@ internal ref partial struct IonTextParser
 
             return identifier[0] == '$' && IsSidLiteral(identifier)
                 ? ResolveSid(identifier, start)
-                : SymbolToken.Of(Encoding.ASCII.GetString(identifier));
+                : SymbolToken.Of(_interned.Get(identifier));
         }
 
         Fail($"Unexpected {Describe(c)}; expected a field name");
