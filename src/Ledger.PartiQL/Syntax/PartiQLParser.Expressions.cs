@@ -1,3 +1,4 @@
+using Ledger.Ion;
 using Ledger.PartiQL.Syntax.Ast;
 using Ledger.PartiQL.Syntax.Diagnostics;
 
@@ -402,13 +403,29 @@ public sealed partial class PartiQLParser
         var token = Next();
         var raw = text.AsSpan(token.Span.Start, token.Span.Length);
         var closed = raw.Length >= 2 && raw[^1] == '`';
-        var content = closed ? raw[1..^1] : raw[1..];
-        if (closed && IonLiteralChecker.Check(content) is { } problem)
+        var content = (closed ? raw[1..^1] : raw[1..]).ToString();
+        IonValue? value = null;
+        if (closed)
         {
-            Report(DiagnosticFacts.InvalidIonLiteral(problem), token.Span);
+            value = ParseIonValue(content, token.Span);
         }
 
-        return new IonLiteralExpression(content.ToString()) { Span = token.Span };
+        return new IonLiteralExpression(content, value) { Span = token.Span };
+    }
+
+    /// <summary>Reads the single Ion value of a backtick literal with the Ion text reader, turning its error into a
+    /// diagnostic. Ion positions are relative to the literal; the diagnostic points at the literal itself.</summary>
+    private IonValue? ParseIonValue(string content, TextSpan span)
+    {
+        try
+        {
+            return IonText.Parse(content);
+        }
+        catch (IonException e)
+        {
+            Report(DiagnosticFacts.InvalidIonLiteral(e.Message), span);
+            return null;
+        }
     }
 
     private Expression ParseParenthesized()

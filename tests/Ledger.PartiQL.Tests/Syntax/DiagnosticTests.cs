@@ -18,7 +18,6 @@ public class DiagnosticTests
     [Theory]
     [InlineData("SELEC * FROM Vehicle", DiagnosticFacts.ExpectedExpressionCode, 1, 9, "expected an expression, found 'FROM'")]
     [InlineData("SELECT * FROM Vehicle WHERE VIN = 'abc", DiagnosticFacts.UnterminatedStringCode, 1, 35, "unterminated string literal, expected a closing '")]
-    [InlineData("SELECT VALUE `{a:` FROM << 0 >>", DiagnosticFacts.InvalidIonLiteralCode, 1, 14, "invalid Ion literal: unclosed container")]
     [InlineData("SELECT VALUE 1", DiagnosticFacts.ExpectedTokenCode, 1, 15, "expected FROM, found end of statement")]
     [InlineData("SELECT 1", DiagnosticFacts.ExpectedTokenCode, 1, 9, "expected FROM, found end of statement")]
     [InlineData("SELECT * FROM Vehicle AS select", DiagnosticFacts.ReservedWordCode, 1, 26, "'select' is a reserved word; use a double-quoted identifier to use it as a name")]
@@ -50,6 +49,21 @@ public class DiagnosticTests
         Assert.Equal(new LinePosition(line, column), error.Position);
         Assert.Equal(detail, error.Detail);
         Assert.Equal($"Syntax Error: at line {line}, column {column}: {detail}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("SELECT VALUE `{a:` FROM << 0 >>", 14)]
+    [InlineData("SELECT VALUE `[1, 2` FROM << 0 >>", 14)]
+    [InlineData("SELECT *\nFROM T WHERE a = `2019-13-45T`", 18)]
+    [InlineData("CREATE TABLE T WITH (aws_tags = `1 2`)", 33)]
+    public void Invalid_ion_literals_are_syntax_errors_at_the_literal(string text, int column)
+    {
+        var error = First(text);
+        Assert.Equal(DiagnosticFacts.InvalidIonLiteralCode, error.Code);
+        Assert.Equal(DiagnosticCategory.Syntax, error.Category);
+        Assert.Equal(column, error.Position.Column);
+        Assert.Equal(text.Count(c => c == '\n') + 1, error.Position.Line);
+        Assert.StartsWith("invalid Ion literal: ", error.Detail, StringComparison.Ordinal);
     }
 
     [Theory]

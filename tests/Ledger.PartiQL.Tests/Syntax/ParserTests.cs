@@ -1,3 +1,4 @@
+using Ledger.Ion;
 using Ledger.PartiQL.Syntax;
 using Ledger.PartiQL.Syntax.Ast;
 
@@ -88,7 +89,9 @@ public class ParserTests
             "SELECT * FROM history(VehicleRegistration, `2019-06-05T00:00:00Z`, `2019-06-06T00:00:00Z`) AS h WHERE h.metadata.id = ?");
         var source = Assert.IsType<HistoryExpression>(((FromItem)history.From).Source);
         Assert.Equal("VehicleRegistration", source.Table!.Name);
-        Assert.Equal("2019-06-05T00:00:00Z", Assert.IsType<IonLiteralExpression>(source.Start).RawText);
+        var start = Assert.IsType<IonLiteralExpression>(source.Start);
+        Assert.Equal("2019-06-05T00:00:00Z", start.RawText);
+        Assert.Equal(IonType.Timestamp, start.Value!.Type);
         Assert.NotNull(source.End);
 
         var byId = ParseClean<SelectStatement>("SELECT * FROM history('5PLf9SXwndd63lPaSIa0O6') AS h");
@@ -149,6 +152,8 @@ public class ParserTests
     {
         var create = ParseClean<CreateTableStatement>("CREATE TABLE Vehicle WITH (aws_tags = `{'environment': 'production'}`)");
         Assert.Equal("{'environment': 'production'}", create.Tags!.RawText);
+        var tags = Assert.IsType<IonStruct>(create.Tags.Value);
+        Assert.Equal("production", Assert.IsType<IonSymbol>(tags["environment"]).Text);
         Assert.Equal("VIN", ((VariableReference)Assert.Single(ParseClean<CreateIndexStatement>("CREATE INDEX on Vehicle (VIN)").Fields)).Name.Name);
         Assert.Equal("T", ParseClean<DropTableStatement>("DROP TABLE T").Table.Name);
         Assert.Equal("5PLf9SXwndd63lPaSIa0O6", ParseClean<UndropTableStatement>("UNDROP TABLE \"5PLf9SXwndd63lPaSIa0O6\"").TableId.Name);

@@ -1,3 +1,5 @@
+using Ledger.Ion;
+
 namespace Ledger.PartiQL.Syntax.Ast;
 
 /// <summary>Base of all expressions.</summary>
@@ -22,8 +24,10 @@ public enum LiteralKind
 /// written for numbers (so <c>1.50</c> keeps its scale); empty for keyword literals.</summary>
 public sealed record LiteralExpression(LiteralKind Kind, string Text) : Expression;
 
-/// <summary>An Ion value written between backticks. <see cref="RawText"/> is the text between the backticks.</summary>
-public sealed record IonLiteralExpression(string RawText) : Expression;
+/// <summary>An Ion value written between backticks. <see cref="RawText"/> is the text between the backticks (kept
+/// for printing and for the journal's statement text); <see cref="Value"/> is the parsed value, null only when the
+/// literal is invalid (a diagnostic was reported).</summary>
+public sealed record IonLiteralExpression(string RawText, IonValue? Value) : Expression;
 
 /// <summary>A positional <c>?</c> parameter; <see cref="Index"/> is 0-based in statement text order.</summary>
 public sealed record ParameterExpression(int Index) : Expression;
