@@ -1,3 +1,8 @@
+using Ledger.Functions.Health;
+using Ledger.Functions.Hosting;
+using Ledger.Functions.Invocations;
+using Microsoft.Extensions.Logging.Console;
+
 namespace Ledger.Functions;
 
 /// <summary>Service registration and routing for the custom handler.</summary>
@@ -6,13 +11,38 @@ public static class HostSetup
     public static WebApplicationBuilder ConfigureLedgerHost(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Structured logs: the Functions host captures stdout as information and stderr as errors.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(options =>
+        {
+            options.IncludeScopes = false;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            options.UseUtcTimestamp = true;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Error);
+
+        builder.Services.Configure<LedgerHostOptions>(builder.Configuration.GetSection(LedgerHostOptions.SectionName));
+        var hostOptions = builder.Configuration.GetSection(LedgerHostOptions.SectionName).Get<LedgerHostOptions>()
+            ?? new LedgerHostOptions();
+        var endpoint = ListenAddress.Resolve(
+            builder.Configuration[ListenAddress.CustomHandlerPortVariable], hostOptions.LocalUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddLedgerHealth();
+        builder.Services.AddScheduledFunctions();
         return builder;
     }
 
     public static WebApplication MapLedgerRoutes(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", () => Results.Ok());
+
+        // The Functions host polls GET / until the handler answers; any response means ready.
+        app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
+        app.MapHealthApi();
+        app.MapScheduledFunctions();
         return app;
     }
 }

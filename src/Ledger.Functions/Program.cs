@@ -7,5 +7,5 @@ var app = builder.Build();
 app.MapLedgerRoutes();
 await app.RunAsync();
 
-/// <summary>The custom handler's entry point; public so tests can host it.</summary>
+/// <summary>The custom handler's entry point; public so tests can find the assembly.</summary>
 public partial class Program;
