@@ -122,7 +122,9 @@ public sealed class TableTransaction
 
         PartitionKey = entity.PartitionKey;
         _rowKeys.Add(entity.RowKey);
-        _actions.Add(new TableTransactionAction(type, entity.PartitionKey, entity.RowKey, ifMatch, body));
+        // A null array must stay a null body: ReadOnlyMemory's implicit conversion would turn null into an empty body.
+        var bodyMemory = body is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(body);
+        _actions.Add(new TableTransactionAction(type, entity.PartitionKey, entity.RowKey, ifMatch, bodyMemory));
         EstimatedPayloadBytes += size;
         return this;
     }
