@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using global::Azure;
+using Ledger.Azure.Tables;
+
+namespace Ledger.Azure.Tests.Tables;
+
+public sealed class TableEntityJsonTests
+{
+    [Fact]
+    public void Writes_annotations_for_types_JSON_cannot_carry()
+    {
+        var entity = new TableEntity("p", "r")
+        {
+            ["S"] = "s",
+            ["I"] = 1,
+            ["L"] = long.MaxValue,
+            ["D"] = 2.0,
+            ["N"] = double.NaN,
+            ["B"] = false,
+            ["T"] = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)),
+            ["G"] = Guid.Parse("00000000-0000-0000-0000-000000000001"),
+            ["X"] = new byte[] { 1, 2 },
+        };
+
+        var json = Encoding.UTF8.GetString(TableEntityJson.Serialize(entity));
+
+        Assert.Equal(
+            "{\"PartitionKey\":\"p\",\"RowKey\":\"r\",\"S\":\"s\",\"I\":1,\"L@odata.type\":\"Edm.Int64\",\"L\":\"9223372036854775807\"," +
+            "\"D@odata.type\":\"Edm.Double\",\"D\":2,\"N@odata.type\":\"Edm.Double\",\"N\":\"NaN\",\"B\":false," +
+            "\"T@odata.type\":\"Edm.DateTime\",\"T\":\"2025-01-02T01:04:05.0000000Z\"," +
+            "\"G@odata.type\":\"Edm.Guid\",\"G\":\"00000000-0000-0000-0000-000000000001\",\"X@odata.type\":\"Edm.Binary\",\"X\":\"AQI=\"}",
+            json);
+    }
+
+    [Fact]
+    public void Reads_minimal_metadata_with_unannotated_Timestamp_and_inferred_types()
+    {
+        const string json = "{\"odata.metadata\":\"m\",\"odata.etag\":\"W/\\\"datetime'x'\\\"\",\"PartitionKey\":\"p\",\"RowKey\":\"r\"," +
+            "\"Timestamp\":\"2026-11-22T02:52:51.1199793Z\",\"I\":5,\"Big\":3000000000,\"F\":1.5,\"Yes\":true," +
+            "\"L@odata.type\":\"Edm.Int64\",\"L\":\"-7\",\"Inf@odata.type\":\"Edm.Double\",\"Inf\":\"-Infinity\"}";
+
+        using var document = JsonDocument.Parse(json);
+        var entity = TableEntityJson.Read(document.RootElement);
+
+        Assert.Equal(new ETag("W/\"datetime'x'\""), entity.ETag);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 2, 52, 51, TimeSpan.Zero).AddTicks(1199793), entity.Timestamp);
+        Assert.IsType<int>(entity["I"]);
+        Assert.IsType<long>(entity["Big"]);
+        Assert.Equal(1.5, entity["F"]);
+        Assert.Equal(true, entity["Yes"]);
+        Assert.Equal(-7L, entity["L"]);
+        Assert.Equal(double.NegativeInfinity, entity.GetDouble("Inf"));
+        Assert.Equal(6, entity.Count);
+    }
+
+    [Fact]
+    public void Reads_full_metadata_annotations_for_every_property()
+    {
+        const string json = "{\"odata.type\":\"acct.t\",\"odata.id\":\"id\",\"odata.editLink\":\"e\",\"PartitionKey\":\"p\",\"RowKey\":\"r\"," +
+            "\"Timestamp@odata.type\":\"Edm.DateTime\",\"Timestamp\":\"2026-11-22T02:52:51Z\"," +
+            "\"D@odata.type\":\"Edm.Double\",\"D\":3,\"S@odata.type\":\"Edm.String\",\"S\":\"x\"," +
+            "\"I@odata.type\":\"Edm.Int32\",\"I\":4,\"B@odata.type\":\"Edm.Boolean\",\"B\":false}";
+
+        using var document = JsonDocument.Parse(json);
+        var entity = TableEntityJson.Read(document.RootElement);
+
+        Assert.IsType<double>(entity["D"]);
+        Assert.Equal("x", entity["S"]);
+        Assert.Equal(4, entity["I"]);
+        Assert.Equal(false, entity["B"]);
+        Assert.Equal(4, entity.Count);
+    }
+
+    [Fact]
+    public void Entity_normalizes_values_and_rejects_bad_names_and_types()
+    {
+        var entity = new TableEntity("p", "r")
+        {
+            ["Local"] = new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.FromHours(5)),
+            ["Unspecified"] = new DateTime(2025, 1, 1, 12, 0, 0, DateTimeKind.Unspecified),
+        };
+
+        Assert.Equal(TimeSpan.Zero, entity.GetDateTimeOffset("Local")!.Value.Offset);
+        Assert.Equal(7, entity.GetDateTimeOffset("Local")!.Value.Hour);
+        Assert.Equal(12, entity.GetDateTimeOffset("Unspecified")!.Value.Hour);
+        Assert.Throws<ArgumentException>(() => entity["RowKey"] = "x");
+        Assert.Throws<ArgumentException>(() => entity["A@odata.type"] = "x");
+        Assert.Throws<ArgumentException>(() => entity["Dec"] = 1.5m);
+        Assert.Throws<InvalidCastException>(() => entity.GetGuid("Local"));
+        Assert.Equal(5L, new TableEntity("p", "r") { ["I"] = 5 }.GetInt64("I"));
+        Assert.Null(entity.GetString("Missing"));
+        entity["Local"] = null;
+        Assert.False(entity.ContainsKey("Local"));
+    }
+
+    [Fact]
+    public void Filters_quote_and_type_their_literals()
+    {
+        var filter = TableFilter.Create(
+            $"PartitionKey eq {"o'brien"} and Seq ge {5L} and N lt {3} and T gt {new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)} and G eq {Guid.Empty} and B eq {true} and X eq {new byte[] { 10, 11 }}");
+
+        Assert.Equal(
+            "PartitionKey eq 'o''brien' and Seq ge 5L and N lt 3 and T gt datetime'2025-01-01T00:00:00.0000000Z' and " +
+            "G eq guid'00000000-0000-0000-0000-000000000000' and B eq true and X eq X'0a0b'",
+            filter);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("1abc")]
+    [InlineData("has-dash")]
+    public void Invalid_table_names_are_rejected(string name)
+    {
+        Assert.Throws<ArgumentException>(() => new TableServiceClient(Ledger.Azure.Core.StorageConnection.ForDevelopmentStorage()).GetTableClient(name));
+    }
+}
