@@ -43,6 +43,29 @@ internal sealed class TableRestClient(HttpPipeline pipeline, Uri endpoint, strin
         SetCommonHeaders(request, "application/json;odata=nometadata");
     }
 
+    /// <summary>One page of table names and the continuation (x-ms-continuation-NextTableName) to the next page.</summary>
+    public async Task<(IReadOnlyList<string> Names, string? NextTableName, Response Response)> QueryTablesAsync(
+        string? filter, int? top, string? nextTableName, CancellationToken cancellationToken)
+    {
+        using var message = Pipeline.CreateMessage();
+        BuildQueryTablesRequest(message.Request, filter, top, nextTableName);
+        await Pipeline.SendAsync(message, cancellationToken);
+        if (message.Response.Status != 200)
+        {
+            throw new RequestFailedException(message.Response);
+        }
+        var names = new List<string>();
+        using (var document = JsonDocument.Parse(message.Response.Content.ToMemory()))
+        {
+            foreach (var item in document.RootElement.GetProperty("value").EnumerateArray())
+            {
+                names.Add(item.GetProperty("TableName").GetString()!);
+            }
+        }
+        var next = message.Response.Headers.TryGetValue("x-ms-continuation-NextTableName", out var token) && !string.IsNullOrEmpty(token) ? token : null;
+        return (names, next, message.Response);
+    }
+
     public HttpMessage CreateCreateTableRequest(string table)
     {
         var message = Pipeline.CreateMessage();

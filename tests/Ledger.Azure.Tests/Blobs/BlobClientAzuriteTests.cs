@@ -240,4 +240,21 @@ public sealed class BlobClientAzuriteTests(AzuriteFixture azurite)
         Assert.Equal((412, "LeaseIdMismatchWithBlobOperation"), (holderWrite.Status, holderWrite.ErrorCode));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => holder.AcquireAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task Breaking_lease_blocks_rivals_until_the_break_period_ends()
+    {
+        var blob = (await NewContainerAsync()).GetBlobClient("lock");
+        await blob.UploadAsync(BinaryData.FromString("state"));
+        await blob.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(60));
+
+        var breaking = (await blob.GetBlobLeaseClient().BreakAsync(TimeSpan.FromSeconds(30))).Value;
+        var state = (await blob.GetPropertiesAsync()).Value.LeaseState;
+        var rival = await Assert.ThrowsAsync<RequestFailedException>(() => blob.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(15)));
+
+        Assert.InRange(breaking.LeaseTime!.Value, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(30));
+        Assert.Equal(LeaseState.Breaking, state);
+        Assert.Equal(409, rival.Status);
+        Assert.StartsWith("Lease", rival.ErrorCode, StringComparison.Ordinal);
+    }
 }

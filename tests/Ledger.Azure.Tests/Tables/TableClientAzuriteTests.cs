@@ -303,4 +303,40 @@ public sealed class TableClientAzuriteTests(AzuriteFixture azurite)
         }
         Assert.Equal(["p/a"], keys);
     }
+
+    [Fact]
+    public async Task Transaction_addresses_keys_with_quotes_spaces_and_unicode()
+    {
+        var table = await NewTableAsync();
+        const string partition = "part 'x' ü";
+        await table.AddEntityAsync(new TableEntity(partition, "o'brien & co") { ["V"] = 1 });
+
+        await table.SubmitTransactionAsync(new TableTransaction()
+            .UpsertEntity(new TableEntity(partition, "new 'one' é") { ["V"] = 2 }, TableUpdateMode.Replace)
+            .DeleteEntity(partition, "o'brien & co"));
+
+        Assert.Equal(2, (await table.GetEntityAsync(partition, "new 'one' é")).Value.GetInt32("V"));
+        Assert.Null((await table.GetEntityIfExistsAsync(partition, "o'brien & co")).Value);
+    }
+
+    [Fact]
+    public async Task Tables_are_listed_by_prefix_across_pages()
+    {
+        var service = new TableServiceClient(azurite.Connection);
+        var prefix = AzuriteFixture.UniqueName("q");
+        foreach (var suffix in new[] { "a", "b", "c" })
+        {
+            await service.CreateTableIfNotExistsAsync(prefix + suffix);
+        }
+
+        var pages = new List<Page<string>>();
+        await foreach (var page in service.QueryTablesAsync(prefix, maxPerPage: 2).AsPages())
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal([prefix + "a", prefix + "b", prefix + "c"], pages.SelectMany(p => p.Values).Order(StringComparer.Ordinal));
+        Assert.True(pages.Count >= 2);
+        Assert.True((await service.DeleteTableAsync(prefix + "a")).Value);
+    }
 }

@@ -76,6 +76,30 @@ public sealed class TableTransactionTests
     }
 
     [Fact]
+    public void Estimated_payload_never_underestimates_the_body()
+    {
+        var transaction = new TableTransaction();
+        var partition = new string('\'', 300) + "ü é";
+        for (var i = 0; i < 100; i++)
+        {
+            var entity = new TableEntity(partition, new string('%', 500) + i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { ["Text"] = new string('"', 200) };
+            if (i % 2 == 0)
+            {
+                transaction.UpdateEntity(entity, new ETag("W/\"datetime'2026-11-22T04%3A13%3A54.6807224Z'\""), TableUpdateMode.Replace);
+            }
+            else
+            {
+                transaction.DeleteEntity(entity.PartitionKey, entity.RowKey);
+            }
+        }
+
+        var body = TableBatchMultipart.BuildBody(new Uri("https://averylongaccountname01.table.core.windows.net"), "ledgerjournal0001",
+            transaction.Actions, "batch_" + Guid.NewGuid(), "changeset_" + Guid.NewGuid());
+
+        Assert.True(body.Length <= transaction.EstimatedPayloadBytes, $"{body.Length} > {transaction.EstimatedPayloadBytes}");
+    }
+
+    [Fact]
     public void Conditional_updates_need_an_ETag_and_keys_are_checked()
     {
         var transaction = new TableTransaction();
