@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using Ledger.Ion;
+using Ledger.Journal.Verification;
+
+namespace Ledger.Journal.Model;
+
+/// <summary>
+/// A journal block as QLDB's GetBlock returns it and exports write it (spec 4.1). Blocks created here use our
+/// entries layout (spec 4.2); blocks parsed from AWS keep their entriesHashList verbatim.
+/// </summary>
+public sealed class JournalBlock
+{
+    private JournalBlock(
+        BlockAddress blockAddress,
+        string transactionId,
+        IonTimestamp blockTimestamp,
+        BlockHashes hashes,
+        IonStruct transactionInfo,
+        IonStruct? redactionInfo,
+        ImmutableArray<JournalRevision> revisions)
+    {
+        BlockAddress = blockAddress;
+        TransactionId = transactionId;
+        BlockTimestamp = blockTimestamp;
+        Hashes = hashes;
+        TransactionInfo = transactionInfo;
+        RedactionInfo = redactionInfo;
+        Revisions = revisions;
+    }
+
+    /// <summary>The block's address; its sequence number is its leaf index in the journal tree.</summary>
+    public BlockAddress BlockAddress { get; }
+
+    /// <summary>The committed transaction's id.</summary>
+    public string TransactionId { get; }
+
+    /// <summary>The commit time (millisecond precision).</summary>
+    public IonTimestamp BlockTimestamp { get; }
+
+    /// <summary>The block's hash skeleton (blockHash, entriesHash, previousBlockHash, entriesHashList).</summary>
+    public BlockHashes Hashes { get; }
+
+    /// <summary>The block hash (a leaf of the journal tree).</summary>
+    public Hash32 BlockHash => Hashes.BlockHash;
+
+    /// <summary><c>{statements:[…], documents:{…}}</c> exactly as hashed.</summary>
+    public IonStruct TransactionInfo { get; }
+
+    /// <summary>Present only in redaction blocks.</summary>
+    public IonStruct? RedactionInfo { get; }
+
+    /// <summary>All revisions in block order, user and system.</summary>
+    public ImmutableArray<JournalRevision> Revisions { get; }
+
+    /// <summary>
+    /// Builds a new block with our entries layout. <paramref name="previousBlockHash"/> is null only for block 0
+    /// (spec 4.5: written as an empty blob, and blockHash = entriesHash).
+    /// </summary>
+    public static JournalBlock Create(
+        BlockAddress blockAddress,
+        string transactionId,
+        IonTimestamp blockTimestamp,
+        Hash32? previousBlockHash,
+        IonStruct transactionInfo,
+        IReadOnlyList<JournalRevision> revisions,
+        IonStruct? redactionInfo = null)
+    {
+        ArgumentNullException.ThrowIfNull(blockAddress);
+        ArgumentNullException.ThrowIfNull(transactionId);
+        ArgumentNullException.ThrowIfNull(transactionInfo);
+        ArgumentNullException.ThrowIfNull(revisions);
+        var revisionHashes = revisions.Select(r => r.Hash).ToArray();
+        var hashes = BlockHashBuilder.Build(
+            blockAddress.SequenceNo,
+            previousBlockHash,
+            revisionHashes,
+            JournalIonHash.Of(transactionInfo),
+            redactionInfo is null ? null : JournalIonHash.Of(redactionInfo));
+        return new JournalBlock(blockAddress, transactionId, blockTimestamp, hashes, transactionInfo, redactionInfo, [.. revisions]);
+    }
+
+    /// <summary>
+    /// The in-block part of the GetRevision proof for the revision at <paramref name="revisionIndex"/> (spec 5.2
+    /// steps 1-3). Works for AWS blocks too: the revisions root is found in entriesHashList by value.
+    /// </summary>
+    public Hash32[] RevisionProofPrefix(int revisionIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(revisionIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(revisionIndex, Revisions.Length);
+        var revisionHashes = Revisions.Select(r => r.Hash).ToArray();
+        var root = QldbHash.MerkleRoot(revisionHashes);
+        var rootIndex = IndexOf(Hashes.EntriesHashList, root);
+        if (rootIndex < 0)
+        {
+            throw new InvalidOperationException($"Block {BlockAddress.SequenceNo} does not list its revisions root in entriesHashList.");
+        }
+
+        return BlockHashBuilder.RevisionProofPrefix(revisionHashes, revisionIndex, Hashes.EntriesHashList, rootIndex, Hashes.PreviousBlockHash);
+    }
+
+    /// <summary>The index of the user revision of <paramref name="documentId"/>, or -1.</summary>
+    public int IndexOfDocument(string documentId) =>
+        Revisions.IndexOf(Revisions.FirstOrDefault(r => r.Metadata?["id"] is IonString id && id.Value == documentId)!);
+
+    /// <summary>
+    /// Checks everything the block itself commits to: entriesHash and blockHash (spec 4.2), every user revision's
+    /// hash (spec 3), and that the revisions root, IonHash(transactionInfo) and IonHash(redactionInfo) are listed
+    /// in entriesHashList (the check AWS's own verifiers make).
+    /// </summary>
+    public VerificationResult Verify()
+    {
+        var location = $"block {BlockAddress.SequenceNo}";
+        var hashes = BlockVerifier.VerifyHashes(Hashes, location);
+        if (!hashes.IsValid)
+        {
+            return hashes;
+        }
+
+        for (var i = 0; i < Revisions.Length; i++)
+        {
+            var revision = Revisions[i].VerifyHash($"{location}, revision {i}");
+            if (!revision.IsValid)
+            {
+                return revision;
+            }
+        }
+
+        if (!Revisions.IsEmpty)
+        {
+            var root = QldbHash.MerkleRoot(Revisions.Select(r => r.Hash).ToArray());
+            if (IndexOf(Hashes.EntriesHashList, root) < 0)
+            {
+                return new EntryMissing(location, "MerkleRoot(revision hashes)", root, "entriesHashList");
+            }
+        }
+
+        var transactionInfoHash = JournalIonHash.Of(TransactionInfo);
+        if (IndexOf(Hashes.EntriesHashList, transactionInfoHash) < 0)
+        {
+            return new EntryMissing(location, "IonHash(transactionInfo)", transactionInfoHash, "entriesHashList");
+        }
+
+        if (RedactionInfo is not null)
+        {
+            var redactionHash = JournalIonHash.Of(RedactionInfo);
+            if (IndexOf(Hashes.EntriesHashList, redactionHash) < 0)
+            {
+                return new EntryMissing(location, "IonHash(redactionInfo)", redactionHash, "entriesHashList");
+            }
+        }
+
+        return VerificationResult.Valid;
+    }
+
+    /// <summary>The Ion struct in the field order AWS emits (spec 4.1).</summary>
+    public IonStruct ToIon()
+    {
+        var builder = IonStruct.CreateBuilder()
+            .Add("blockAddress", BlockAddress.ToIon())
+            .Add("transactionId", IonString.Of(TransactionId))
+            .Add("blockTimestamp", IonTimestampValue.Of(BlockTimestamp))
+            .Add("blockHash", IonRead.Blob(Hashes.BlockHash))
+            .Add("entriesHash", IonRead.Blob(Hashes.EntriesHash))
+            .Add("previousBlockHash", Hashes.PreviousBlockHash is { } previous ? IonRead.Blob(previous) : IonBlob.Of(ReadOnlySpan<byte>.Empty))
+            .Add("entriesHashList", IonRead.BlobList(Hashes.EntriesHashList))
+            .Add("transactionInfo", TransactionInfo);
+        if (RedactionInfo is not null)
+        {
+            builder.Add("redactionInfo", RedactionInfo);
+        }
+
+        return builder.Add("revisions", IonList.Of(Revisions.Select(r => (IonValue)r.ToIon()))).ToStruct();
+    }
+
+    /// <summary>Compact Ion text, the <c>Block.IonText</c> of GetBlock.</summary>
+    public string ToIonText() => IonText.Write(ToIon());
+
+    /// <summary>Reads a block struct; stored hashes are kept as they are (use <see cref="Verify"/> to check them).</summary>
+    public static JournalBlock FromIon(IonValue value)
+    {
+        const string What = "block";
+        var block = IonRead.Struct(value, What);
+        var address = BlockAddress.FromIon(IonRead.Required(block, "blockAddress", What));
+
+        // Our genesis block stores previousBlockHash as an empty blob (spec 4.5).
+        var previousField = IonRead.Required(block, "previousBlockHash", What);
+        Hash32? previous = previousField is IonBlob { IsNull: false, Bytes.Length: 0 } ? null : IonRead.Hash(previousField, "block.previousBlockHash");
+        var hashes = new BlockHashes(
+            address.SequenceNo,
+            IonRead.Hash(block, "blockHash", What),
+            IonRead.Hash(block, "entriesHash", What),
+            previous,
+            IonRead.HashList(IonRead.Required(block, "entriesHashList", What), "block.entriesHashList"));
+        var revisions = IonRead.Optional(block, "revisions") switch
+        {
+            null => [],
+            IonList list => list.Select(JournalRevision.FromIon).ToImmutableArray(),
+            _ => throw new JournalFormatException("block.revisions must be a list."),
+        };
+        var redaction = IonRead.Optional(block, "redactionInfo") is { } r ? IonRead.Struct(r, "block.redactionInfo") : null;
+        return new JournalBlock(
+            address,
+            IonRead.String(block, "transactionId", What),
+            IonRead.Timestamp(block, "blockTimestamp", What),
+            hashes,
+            IonRead.Struct(IonRead.Required(block, "transactionInfo", What), "block.transactionInfo"),
+            redaction,
+            revisions);
+    }
+
+    /// <summary>Parses the Ion text of a block.</summary>
+    public static JournalBlock Parse(string ionText) => FromIon(IonText.Parse(ionText));
+
+    private static int IndexOf(IReadOnlyList<Hash32> list, Hash32 hash)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == hash)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
