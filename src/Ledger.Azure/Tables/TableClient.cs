@@ -182,6 +182,7 @@ public sealed class TableClient
     {
         ArgumentNullException.ThrowIfNull(entity);
         TableKeys.Validate(entity.PartitionKey, entity.RowKey);
+        entity.ValidateLimits();
     }
 
     private static ETag ETagOf(Response response) => response.Headers.ETag ?? default;

@@ -33,6 +33,12 @@ public sealed class TableEntity : IEnumerable<KeyValuePair<string, object>>
     /// <summary>The entity's ETag as last seen; opaque, echo it verbatim in conditional operations.</summary>
     public ETag ETag { get; set; }
 
+    /// <summary>The service's limit on custom properties (255 minus PartitionKey, RowKey and Timestamp).</summary>
+    public const int MaxCustomProperties = 252;
+
+    /// <summary>The service's limit on an entity's size as <see cref="ComputeServiceSize"/> measures it.</summary>
+    public const int MaxServiceSizeBytes = 1024 * 1024;
+
     /// <summary>The number of custom properties.</summary>
     public int Count => _properties.Count;
 
@@ -97,6 +103,43 @@ public sealed class TableEntity : IEnumerable<KeyValuePair<string, object>>
 
     /// <summary>A Binary property as bytes, or null when absent.</summary>
     public byte[]? GetBinary(string name) => GetBinaryData(name)?.ToArray();
+
+    /// <summary>
+    /// The entity's size by the Table service's documented formula: 4 + 2·len(PartitionKey) + 2·len(RowKey) + per
+    /// property 8 + 2·len(name) + the value's size (strings 4 + 2·chars, binary 4 + bytes, Int32 4, Int64/Double/
+    /// DateTime 8, Guid 16, Boolean 1). Azurite does not enforce the limit on insert, so callers check it here.
+    /// </summary>
+    public int ComputeServiceSize()
+    {
+        long size = 4 + (2L * PartitionKey.Length) + (2L * RowKey.Length);
+        foreach (var (name, value) in _properties)
+        {
+            size += 8 + (2L * name.Length) + value switch
+            {
+                string s => 4 + (2L * s.Length),
+                BinaryData b => 4 + b.ToMemory().Length,
+                int => 4,
+                bool => 1,
+                Guid => 16,
+                _ => 8,
+            };
+        }
+        return (int)Math.Min(size, int.MaxValue);
+    }
+
+    /// <summary>Throws when the entity breaks the service's property-count or size limits.</summary>
+    internal void ValidateLimits()
+    {
+        if (Count > MaxCustomProperties)
+        {
+            throw new ArgumentException($"Entity {this} has {Count} custom properties; the limit is {MaxCustomProperties}.");
+        }
+        var size = ComputeServiceSize();
+        if (size > MaxServiceSizeBytes)
+        {
+            throw new ArgumentException($"Entity {this} is {size} bytes by the service's measure; the limit is {MaxServiceSizeBytes}.");
+        }
+    }
 
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _properties.GetEnumerator();

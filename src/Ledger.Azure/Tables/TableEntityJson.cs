@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using global::Azure;
 
@@ -13,10 +14,14 @@ internal static class TableEntityJson
 {
     private const string TypeSuffix = "@odata.type";
 
+    // The body goes to the service, never into HTML: escaping non-ASCII as \uXXXX would only inflate it
+    // (6 bytes instead of 2-3), which matters against the 4 MiB batch limit.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Serialize(TableEntity entity)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(writer, entity);
         }

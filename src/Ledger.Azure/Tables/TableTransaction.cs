@@ -97,6 +97,7 @@ public sealed class TableTransaction
     {
         ArgumentNullException.ThrowIfNull(entity);
         TableKeys.Validate(entity.PartitionKey, entity.RowKey);
+        entity.ValidateLimits();
         if (_actions.Count >= MaxOperations)
         {
             throw new InvalidOperationException($"A table transaction holds at most {MaxOperations} operations.");

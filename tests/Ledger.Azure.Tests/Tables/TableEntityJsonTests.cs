@@ -95,6 +95,48 @@ public sealed class TableEntityJsonTests
     }
 
     [Fact]
+    public void Service_size_follows_the_documented_formula()
+    {
+        var entity = new TableEntity("pk", "rk")
+        {
+            ["S"] = "abc",
+            ["B"] = new byte[] { 1, 2, 3 },
+            ["I"] = 1,
+            ["L"] = 1L,
+            ["D"] = 1.0,
+            ["T"] = DateTimeOffset.UnixEpoch,
+            ["G"] = Guid.Empty,
+            ["F"] = true,
+        };
+
+        // 4 + 2*2 + 2*2, then 8 + 2 per one-letter name, plus 10, 7, 4, 8, 8, 8, 16, 1 for the values.
+        Assert.Equal(12 + (8 * 10) + 10 + 7 + 4 + 8 + 8 + 8 + 16 + 1, entity.ComputeServiceSize());
+    }
+
+    [Fact]
+    public async Task Oversized_entities_are_rejected_before_sending()
+    {
+        var tooMany = new TableEntity("p", "r");
+        for (var i = 0; i <= TableEntity.MaxCustomProperties; i++)
+        {
+            tooMany[$"P{i}"] = i;
+        }
+        var tooBig = new TableEntity("p", "r");
+        for (var i = 0; i < 17; i++)
+        {
+            tooBig[$"P{i}"] = new string('x', 32_000);
+        }
+        var table = new TableServiceClient(Ledger.Azure.Core.StorageConnection.ForDevelopmentStorage(blobPort: 1, tablePort: 1)).GetTableClient("ledger");
+
+        var count = await Assert.ThrowsAsync<ArgumentException>(() => table.AddEntityAsync(tooMany));
+        var size = await Assert.ThrowsAsync<ArgumentException>(() => table.UpsertEntityAsync(tooBig));
+        Assert.Throws<ArgumentException>(() => new TableTransaction().AddEntity(tooBig));
+
+        Assert.Contains("custom properties", count.Message, StringComparison.Ordinal);
+        Assert.Contains("bytes", size.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Filters_quote_and_type_their_literals()
     {
         var filter = TableFilter.Create(

@@ -54,7 +54,7 @@ public sealed class TableTransactionTests
         TableEntity NewEntity(int row)
         {
             var entity = new TableEntity("p", $"r{row}");
-            for (var p = 0; p < 20; p++)
+            for (var p = 0; p < 16; p++)
             {
                 entity[$"P{p}"] = big;
             }
@@ -62,7 +62,7 @@ public sealed class TableTransactionTests
         }
 
         var added = 0;
-        while (transaction.CanAdd("p", $"r{added}", 20 * big.Length))
+        while (transaction.CanAdd("p", $"r{added}", 16 * big.Length))
         {
             transaction.AddEntity(NewEntity(added));
             added++;
@@ -72,7 +72,7 @@ public sealed class TableTransactionTests
         Assert.Contains("payload", error.Message, StringComparison.Ordinal);
         Assert.True(transaction.EstimatedPayloadBytes <= TableTransaction.MaxPayloadBytes);
         Assert.Equal(added, transaction.Count);
-        Assert.InRange(added, 5, 7);
+        Assert.InRange(added, 7, 9);
     }
 
     [Fact]
