@@ -116,3 +116,19 @@ public class IonValueTests
         { IonSexp.Of(IonSymbol.Of("+"), IonValue.From(1)), "('+' 1)" },
     };
 }
+
+public class IonStructEquivalenceTests
+{
+    [Fact]
+    public void Large_structs_with_repeated_names_pair_fields_one_to_one()
+    {
+        var fields = Enumerable.Range(0, 2000).Select(i => new IonField("same", IonValue.From(i % 7))).ToArray();
+        var shuffled = fields.Reverse().ToArray();
+        var changed = fields.ToArray();
+        changed[5] = new IonField("same", IonValue.From(8));
+
+        Assert.True(IonStruct.Of(fields).Equals(IonStruct.Of(shuffled)));
+        Assert.False(IonStruct.Of(fields).Equals(IonStruct.Of(changed)));
+        Assert.False(IonStruct.Of(fields).Equals(IonStruct.Of(fields.Take(1999).Append(new IonField("other", IonValue.From(1))))));
+    }
+}

@@ -154,6 +154,11 @@ public sealed class IonStruct : IonValue, IReadOnlyList<IonField>
             return true;
         }
 
+        if (Fields.Length > 16)
+        {
+            return ContentEqualsByBuckets(those);
+        }
+
         var used = Fields.Length <= 256 ? stackalloc bool[Fields.Length] : new bool[Fields.Length];
         foreach (var field in Fields)
         {
@@ -172,6 +177,42 @@ public sealed class IonStruct : IonValue, IReadOnlyList<IonField>
             {
                 return false;
             }
+        }
+
+        return true;
+    }
+
+    // Large structs: bucket the other struct's fields by (name, value hash) so the pairing stays linear even when
+    // every field has the same name.
+    private bool ContentEqualsByBuckets(ImmutableArray<IonField> those)
+    {
+        var buckets = new Dictionary<(SymbolToken Name, int ValueHash), List<IonValue>>(those.Length);
+        foreach (var field in those)
+        {
+            var key = (field.Name, field.Value.GetHashCode());
+            if (!buckets.TryGetValue(key, out var bucket))
+            {
+                buckets[key] = bucket = [];
+            }
+
+            bucket.Add(field.Value);
+        }
+
+        foreach (var field in Fields)
+        {
+            if (!buckets.TryGetValue((field.Name, field.Value.GetHashCode()), out var bucket))
+            {
+                return false;
+            }
+
+            var index = bucket.FindIndex(field.Value.Equals);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            bucket[index] = bucket[^1];
+            bucket.RemoveAt(bucket.Count - 1);
         }
 
         return true;

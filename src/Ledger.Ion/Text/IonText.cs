@@ -21,6 +21,19 @@ public static class IonText
         return values[0];
     }
 
+    /// <summary>Parses a UTF-8 text document that holds exactly one top-level user value.</summary>
+    /// <exception cref="IonException">The text is not valid Ion, or holds zero or several values.</exception>
+    public static IonValue Parse(ReadOnlySpan<byte> utf8, IonTextReaderOptions? options = null)
+    {
+        var values = ParseAll(utf8, options);
+        if (values.Length != 1)
+        {
+            ThrowHelper.ThrowIon($"Expected exactly one top-level Ion value but found {values.Length}.");
+        }
+
+        return values[0];
+    }
+
     /// <summary>Parses every top-level user value of a text document.</summary>
     /// <exception cref="IonException">The text is not valid Ion; the message and properties give line and column.</exception>
     public static ImmutableArray<IonValue> ParseAll(string text, IonTextReaderOptions? options = null)
