@@ -131,7 +131,7 @@ internal sealed class BlobRestClient(HttpPipeline pipeline, Uri endpoint, string
                 name,
                 false,
                 long.TryParse(properties?.Element("Content-Length")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null,
-                properties?.Element("Etag")?.Value is { } etag ? new ETag(etag) : null,
+                properties?.Element("Etag")?.Value is { } etag ? UnquotedETag(etag) : null,
                 properties?.Element("Last-Modified")?.Value is { } modified ? DateTimeOffset.Parse(modified, CultureInfo.InvariantCulture) : null,
                 properties?.Element("BlobType")?.Value is { } type ? ParseBlobType(type) : null));
         }
@@ -341,6 +341,10 @@ internal sealed class BlobRestClient(HttpPipeline pipeline, Uri endpoint, string
         response.Headers.TryGetValue("Last-Modified", out var value)
             ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
             : default;
+
+    // Azure.Core keeps a strong ETag header without its quotes; strip them here too (if present) so both compare equal.
+    private static ETag UnquotedETag(string value) =>
+        new(value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value);
 
     private static BlobType ParseBlobType(string value) => value switch
     {

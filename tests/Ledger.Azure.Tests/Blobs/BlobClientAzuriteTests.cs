@@ -166,6 +166,7 @@ public sealed class BlobClientAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(["a/1", "a/2", "a/3", "a/sub/"], hierarchy.Select(i => i.Name));
         Assert.True(hierarchy[^1].IsPrefix);
         Assert.False(hierarchy[0].IsPrefix);
+        Assert.Equal((await container.GetBlobClient("a/1").GetPropertiesAsync()).Value.ETag, hierarchy[0].ETag);
     }
 
     [Fact]
