@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 
 namespace Ledger.Ion.Tests;
 
@@ -28,6 +29,20 @@ public class IonTestsConformanceTests
         var values = Read(file);
 
         Assert.All(values, value => Assert.NotNull(value.ToString()));
+    }
+
+    [Theory]
+    [InlineData("good/utf16.ion", "utf-16BE")]
+    [InlineData("good/utf32.ion", "utf-32BE")]
+    public void Good_utf16_and_utf32_files_read_after_explicit_decoding(string file, string encodingName)
+    {
+        var encoding = encodingName == "utf-16BE" ? Encoding.BigEndianUnicode : new UTF32Encoding(bigEndian: true, byteOrderMark: false);
+        var text = encoding.GetString(File.ReadAllBytes(Path.Combine(TestPaths.IonTestData, file)));
+
+        var values = IonText.ParseAll(text);
+
+        Assert.NotEmpty(values);
+        Assert.True(values.SequenceEqual(IonText.ParseAll(IonText.WriteAll(values))));
     }
 
     [Theory]
