@@ -20,9 +20,23 @@ public abstract class IonHashFunction
 
     private sealed class Sha256HashFunction : IonHashFunction
     {
+        /// <summary>Longest input that fits one SHA-256 block with its padding.</summary>
+        private const int SingleBlockLimit = 55;
+
         public override int GetDigestLength(int inputLength) => SHA256.HashSizeInBytes;
 
-        public override void ComputeDigest(ReadOnlySpan<byte> input, Span<byte> destination) =>
-            SHA256.HashData(input, destination);
+        // Most struct fields serialize to fewer than 56 bytes: for one block the managed compression is cheaper
+        // than the native call; longer inputs go to the platform's hardware-accelerated implementation.
+        public override void ComputeDigest(ReadOnlySpan<byte> input, Span<byte> destination)
+        {
+            if (input.Length <= SingleBlockLimit)
+            {
+                ManagedSha256.HashData(input, destination);
+            }
+            else
+            {
+                SHA256.HashData(input, destination);
+            }
+        }
     }
 }
