@@ -20,6 +20,8 @@ public static class HostSetup
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             options.UseUtcTimestamp = true;
         });
+        // Framework request chatter stays out of the Functions log unless configured otherwise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Error);
 
         builder.Services.Configure<LedgerHostOptions>(builder.Configuration.GetSection(LedgerHostOptions.SectionName));
