@@ -1,0 +1,133 @@
+namespace Ledger.Engine.Errors;
+
+/// <summary>
+/// A failure the protocol layers report to clients. <see cref="ErrorType"/> is the QLDB short exception name
+/// (the <c>x-amzn-ErrorType</c> header); the message is the client-visible text, which drivers sometimes match.
+/// </summary>
+public abstract class LedgerException : Exception
+{
+    /// <summary>Creates the exception with its client-visible message.</summary>
+    protected LedgerException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>The QLDB exception short name, e.g. <c>BadRequestException</c>.</summary>
+    public abstract string ErrorType { get; }
+}
+
+/// <summary>QLDB Session <c>BadRequestException</c>: a statement or request the ledger refuses (HTTP 400).</summary>
+public sealed class BadRequestException(string message) : LedgerException(message)
+{
+    /// <inheritdoc/>
+    public override string ErrorType => "BadRequestException";
+}
+
+/// <summary>
+/// QLDB Session <c>InvalidSessionException</c>. Drivers decide retryability from the text: only
+/// <c>Transaction &lt;id&gt; has expired</c> is final, so the other messages must never contain "has expired" after
+/// the word "Transaction".
+/// </summary>
+public sealed class InvalidSessionException(string message) : LedgerException(message)
+{
+    /// <inheritdoc/>
+    public override string ErrorType => "InvalidSessionException";
+
+    /// <summary>The transaction lifetime was exceeded (drivers match <c>Transaction .* has expired</c>).</summary>
+    public static InvalidSessionException TransactionExpired(string transactionId) => new($"Transaction {transactionId} has expired");
+
+    /// <summary>The session lifetime was exceeded.</summary>
+    public static InvalidSessionException SessionExpired(string sessionId) => new($"Session {sessionId} has expired");
+
+    /// <summary>The session is unknown or was discarded.</summary>
+    public static InvalidSessionException NoSuchSession() => new("No such session");
+}
+
+/// <summary>
+/// QLDB <c>OccConflictException</c>: something the transaction read was changed by a transaction sequenced after
+/// its snapshot. The transaction is closed and nothing it wrote was stored.
+/// </summary>
+public sealed class OccConflictException : LedgerException
+{
+    /// <summary>QLDB's documented message.</summary>
+    public const string DefaultMessage = "Optimistic concurrency control (OCC) failure encountered while committing the transaction";
+
+    /// <summary>Creates the exception for a transaction.</summary>
+    public OccConflictException(string transactionId)
+        : base(DefaultMessage)
+    {
+        TransactionId = transactionId;
+    }
+
+    /// <summary>The transaction that failed validation.</summary>
+    public string TransactionId { get; }
+
+    /// <inheritdoc/>
+    public override string ErrorType => "OccConflictException";
+}
+
+/// <summary>QLDB <c>LimitExceededException</c> (sessions per ledger, ledgers per account, exports).</summary>
+public sealed class LimitExceededException(string message) : LedgerException(message)
+{
+    /// <inheritdoc/>
+    public override string ErrorType => "LimitExceededException";
+}
+
+/// <summary>QLDB Session <c>CapacityExceededException</c>, the only server fault (HTTP 503, retried by drivers).</summary>
+public sealed class CapacityExceededException(string message) : LedgerException(message)
+{
+    /// <inheritdoc/>
+    public override string ErrorType => "CapacityExceededException";
+}
+
+/// <summary>Control plane <c>ResourceNotFoundException</c> (HTTP 404).</summary>
+public sealed class ResourceNotFoundException(string resourceType, string resourceName)
+    : LedgerException($"{resourceType} {resourceName} does not exist")
+{
+    /// <summary>The kind of resource, e.g. <c>LEDGER</c>.</summary>
+    public string ResourceType { get; } = resourceType;
+
+    /// <summary>The name that was looked up.</summary>
+    public string ResourceName { get; } = resourceName;
+
+    /// <inheritdoc/>
+    public override string ErrorType => "ResourceNotFoundException";
+}
+
+/// <summary>Control plane <c>ResourceAlreadyExistsException</c> (HTTP 409).</summary>
+public sealed class ResourceAlreadyExistsException(string resourceType, string resourceName)
+    : LedgerException($"{resourceType} {resourceName} already exists")
+{
+    /// <summary>The kind of resource, e.g. <c>LEDGER</c>.</summary>
+    public string ResourceType { get; } = resourceType;
+
+    /// <summary>The name that is taken.</summary>
+    public string ResourceName { get; } = resourceName;
+
+    /// <inheritdoc/>
+    public override string ErrorType => "ResourceAlreadyExistsException";
+}
+
+/// <summary>Control plane <c>ResourcePreconditionNotMetException</c> (HTTP 412), e.g. deleting a protected ledger.</summary>
+public sealed class ResourcePreconditionNotMetException(string resourceType, string resourceName, string message)
+    : LedgerException(message)
+{
+    /// <summary>The kind of resource, e.g. <c>LEDGER</c>.</summary>
+    public string ResourceType { get; } = resourceType;
+
+    /// <summary>The resource whose state refused the request.</summary>
+    public string ResourceName { get; } = resourceName;
+
+    /// <inheritdoc/>
+    public override string ErrorType => "ResourcePreconditionNotMetException";
+}
+
+/// <summary>Control plane <c>InvalidParameterException</c> (HTTP 400).</summary>
+public sealed class InvalidParameterException(string parameterName, string message) : LedgerException(message)
+{
+    /// <summary>The offending request parameter.</summary>
+    public string ParameterName { get; } = parameterName;
+
+    /// <inheritdoc/>
+    public override string ErrorType => "InvalidParameterException";
+}

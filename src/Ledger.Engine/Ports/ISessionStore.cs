@@ -1,0 +1,35 @@
+namespace Ledger.Engine.Ports;
+
+/// <summary>
+/// What any instance needs to serve a session: who it belongs to, when it expires, and the open transaction's
+/// identity and start (the lifetime clock). <see cref="ETag"/> guards conditional writes.
+/// </summary>
+public sealed record SessionRecord(
+    string SessionToken,
+    string SessionId,
+    string LedgerName,
+    DateTimeOffset CreatedAt,
+    string? TransactionId,
+    DateTimeOffset? TransactionStartedAt,
+    string? ETag = null);
+
+/// <summary>
+/// Session state shared by all instances (Azure Table: partition = ledger, row = session token).
+/// </summary>
+public interface ISessionStore
+{
+    /// <summary>Inserts a new session.</summary>
+    ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default);
+
+    /// <summary>The session for a token with its ETag, or null.</summary>
+    ValueTask<SessionRecord?> GetAsync(string sessionToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the session if its ETag still matches; false on a concurrent change.</summary>
+    ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a session (ended or expired).</summary>
+    ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Sessions of a ledger created after <paramref name="since"/> (to enforce the per-ledger limit).</summary>
+    ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default);
+}

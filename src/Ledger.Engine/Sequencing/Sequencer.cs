@@ -1,0 +1,398 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Ledger.Engine.Errors;
+using Ledger.Engine.Model;
+using Ledger.Engine.Ports;
+using Ledger.Engine.Transactions;
+using Ledger.Ion;
+using Ledger.Journal;
+using Ledger.Journal.Tree;
+
+namespace Ledger.Engine.Sequencing;
+
+/// <summary>
+/// The one writer of a ledger's journal. Commits wait in a queue; a single worker takes as many as the
+/// <see cref="CommitPolicy"/> allows, validates each read set against everything sequenced after its snapshot
+/// (including earlier members of the same group), builds one block per transaction, appends the group with one
+/// insert-if-absent write, stores the completed journal-tree nodes, applies the blocks to the views, advances the
+/// watermark, and only then acknowledges. A conflict fails one transaction with <see cref="OccConflictException"/>
+/// and changes nothing.
+/// </summary>
+public sealed class Sequencer : IAsyncDisposable
+{
+    // How many block summaries stay in memory for validation; older snapshots are validated from the journal.
+    private const int ConflictWindowCapacity = 4096;
+
+    private readonly string _ledgerName;
+    private readonly string _strandId;
+    private readonly IJournalStore _journal;
+    private readonly IViewStore _views;
+    private readonly TimeProvider _clock;
+    private readonly CommitPolicy _policy;
+    private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _worker;
+    private readonly JournalTreeAppender _tree;
+    private readonly List<WriteSummary> _window = [];
+    private readonly Dictionary<string, TableDescriptor> _catalog = new(StringComparer.Ordinal);
+    private long _windowStart;
+    private long _size;
+    private Hash32? _lastBlockHash;
+    private IonTimestamp _lastTimestamp;
+    private TaskCompletionSource<LinkedCommitInfo> _commitTcs = NewCommitSource();
+    private CommitFailureException? _fatal;
+
+    private Sequencer(string ledgerName, string strandId, IJournalStore journal, IViewStore views, TimeProvider clock, CommitPolicy policy, JournalTreeAppender tree, JournalTip tip)
+    {
+        _ledgerName = ledgerName;
+        _strandId = strandId;
+        _journal = journal;
+        _views = views;
+        _clock = clock;
+        _policy = policy;
+        _tree = tree;
+        _size = tip.Size;
+        _windowStart = tip.Size;
+        _lastBlockHash = tip.LastBlockHash;
+        _worker = Task.Run(RunAsync);
+    }
+
+    /// <summary>The journal size that is durable and applied to the views (the newest possible snapshot).</summary>
+    public long CommittedSize => Volatile.Read(ref _size);
+
+    /// <summary>The task of the next commit; capture it before enqueueing so no commit slips in between.</summary>
+    public Task<LinkedCommitInfo> CommitTask => Volatile.Read(ref _commitTcs).Task;
+
+    /// <summary>
+    /// Starts the sequencer of a ledger from its durable journal: restores the journal tree's right edge, re-applies
+    /// any block the views missed (a crash between append and view apply), and advances the watermark.
+    /// </summary>
+    public static async Task<Sequencer> RecoverAsync(
+        string ledgerName, string strandId, IJournalStore journal, IViewStore views, TimeProvider clock, CommitPolicy? policy = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(views);
+        var tip = await journal.GetTipAsync(ledgerName, cancellationToken);
+        var tree = await RestoreTreeAsync(ledgerName, journal, tip.Size, cancellationToken);
+        var watermark = await views.GetWatermarkAsync(ledgerName, cancellationToken);
+        for (var from = watermark; from < tip.Size;)
+        {
+            var page = await journal.ReadBlocksAsync(ledgerName, from, tip.Size, 100, cancellationToken);
+            foreach (var block in page.Blocks)
+            {
+                await views.ApplyBlockAsync(ledgerName, block, cancellationToken);
+            }
+
+            from = page.NextSequenceNo ?? tip.Size;
+        }
+
+        await views.SetWatermarkAsync(ledgerName, tip.Size, cancellationToken);
+        var sequencer = new Sequencer(ledgerName, strandId, journal, views, clock ?? TimeProvider.System, policy ?? CommitPolicy.Default, tree, tip);
+        foreach (var table in await views.GetCatalogAsync(ledgerName, tip.Size, cancellationToken))
+        {
+            sequencer._catalog[table.TableId] = table;
+        }
+
+        return sequencer;
+    }
+
+    /// <summary>Queues a commit and waits until its block is durable and visible (or it failed validation).</summary>
+    public Task<CommitResult> EnqueueAndWaitForCommitAsync(CommitRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_fatal is { } fatal)
+        {
+            return Task.FromException<CommitResult>(fatal);
+        }
+
+        var pending = new PendingCommit(request);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<CommitResult>(new ObjectDisposedException(nameof(Sequencer)));
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the journal has at least <paramref name="size"/> durable, visible blocks.</summary>
+    public async Task WaitForCommitAsync(long size, CancellationToken cancellationToken = default)
+    {
+        var task = CommitTask;
+        while (CommittedSize < size)
+        {
+            var link = await task.WaitAsync(cancellationToken);
+            if (link.Info.UntilSize >= size)
+            {
+                return;
+            }
+
+            task = link.NextTask;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _worker;
+    }
+
+    private static TaskCompletionSource<LinkedCommitInfo> NewCommitSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static async Task<JournalTreeAppender> RestoreTreeAsync(string ledgerName, IJournalStore journal, long size, CancellationToken cancellationToken)
+    {
+        if (size == 0)
+        {
+            return new JournalTreeAppender();
+        }
+
+        try
+        {
+            var roots = await journal.Nodes(ledgerName).GetNodesAsync(JournalTreeMath.DigestNodes(size), cancellationToken);
+            return JournalTreeAppender.Restore(size, roots);
+        }
+        catch (KeyNotFoundException)
+        {
+            // The previous sequencer stopped between appending blocks and storing their nodes: rebuild the tree from
+            // the block hashes and store every node again (node writes are idempotent).
+            var tree = new JournalTreeAppender();
+            for (long from = 0; from < size;)
+            {
+                var page = await journal.ReadBlocksAsync(ledgerName, from, size, 500, cancellationToken);
+                var nodes = new List<JournalNode>();
+                foreach (var block in page.Blocks)
+                {
+                    nodes.AddRange(tree.Append(block.Hashes.BlockHash));
+                }
+
+                await journal.AddNodesAsync(ledgerName, nodes, cancellationToken);
+                from = page.NextSequenceNo ?? size;
+            }
+
+            return tree;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingCommit>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _policy.MaxTransactionsPerAppend && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await CommitBatchAsync(batch);
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                // Whatever failed, no waiter of this batch may hang; each learns the range that did not commit.
+                var error = failure as CommitFailureException
+                    ?? new CommitFailureException(new CommitInfo(_size, _size + batch.Count), "The journal append failed.", isFatal: true, failure);
+                _fatal ??= error.IsFatal ? error : null;
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(error);
+                }
+            }
+
+            if (_fatal is not null)
+            {
+                while (_queue.Reader.TryRead(out var rest))
+                {
+                    rest.Completion.TrySetException(_fatal);
+                }
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingCommit> batch)
+    {
+        if (_fatal is { } fatal)
+        {
+            throw fatal;
+        }
+
+        var accepted = new List<(PendingCommit Commit, JournalBlock? Block)>();
+        var blocks = new List<JournalBlock>();
+        var groupSummaries = new List<WriteSummary>();
+        var next = _size;
+        var previousHash = _lastBlockHash;
+        var timestamp = Now();
+        foreach (var pending in batch)
+        {
+            var request = pending.Request;
+            if (await ConflictsAsync(request, groupSummaries))
+            {
+                pending.Completion.TrySetException(new OccConflictException(request.TransactionId));
+                continue;
+            }
+
+            if (request.IsReadOnly)
+            {
+                // A read-only transaction is serialized at its snapshot and writes nothing (docs/engine.md).
+                accepted.Add((pending, null));
+                continue;
+            }
+
+            var block = BuildBlock(request, next, previousHash, timestamp);
+            blocks.Add(block);
+            groupSummaries.Add(WriteSummary.Of(block, CatalogEntryBeforeNewestBlock(blocks)));
+            accepted.Add((pending, block));
+            previousHash = block.Hashes.BlockHash;
+            next++;
+        }
+
+        if (blocks.Count > 0)
+        {
+            var range = new CommitInfo(_size, next);
+            var outcome = await _journal.TryAppendAsync(_ledgerName, blocks);
+            if (outcome == AppendOutcome.SlotTaken)
+            {
+                throw new CommitFailureException(range, $"Journal slot {range.FromSize} of ledger {_ledgerName} is taken: another sequencer appended first.", isFatal: true);
+            }
+
+            var nodes = new List<JournalNode>();
+            foreach (var block in blocks)
+            {
+                nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
+            }
+
+            await _journal.AddNodesAsync(_ledgerName, nodes);
+            foreach (var block in blocks)
+            {
+                await _views.ApplyBlockAsync(_ledgerName, block);
+                foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
+                {
+                    _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
+                }
+            }
+
+            await _views.SetWatermarkAsync(_ledgerName, next);
+            AddToWindow(groupSummaries);
+            _lastBlockHash = previousHash;
+            _lastTimestamp = timestamp;
+            Volatile.Write(ref _size, next);
+            var completed = _commitTcs;
+            _commitTcs = NewCommitSource();
+            completed.SetResult(new LinkedCommitInfo(range, _commitTcs.Task));
+        }
+
+        foreach (var (pending, block) in accepted)
+        {
+            pending.Completion.TrySetResult(new CommitResult(pending.Request.TransactionId, block));
+        }
+    }
+
+    private Func<string, TableDescriptor?> CatalogEntryBeforeNewestBlock(List<JournalBlock> blocks)
+    {
+        // The catalog as it was before the newest block of the group: committed entries overlaid with earlier
+        // blocks of this group.
+        return tableId =>
+        {
+            TableDescriptor? entry = _catalog.GetValueOrDefault(tableId);
+            for (var i = 0; i < blocks.Count - 1; i++)
+            {
+                foreach (var revision in blocks[i].Revisions.Where(r => r.IsCatalog && r.DocumentId == tableId))
+                {
+                    entry = TableDescriptor.FromIon(revision.Data!);
+                }
+            }
+
+            return entry;
+        };
+    }
+
+    private async Task<bool> ConflictsAsync(CommitRequest request, List<WriteSummary> groupSummaries)
+    {
+        if (request.Reads.IsEmpty)
+        {
+            return false;
+        }
+
+        if (request.Snapshot < _windowStart)
+        {
+            await LoadWindowAsync(request.Snapshot);
+        }
+
+        var first = (int)(request.Snapshot - _windowStart);
+        for (var i = Math.Max(0, first); i < _window.Count; i++)
+        {
+            if (request.Reads.ConflictsWith(_window[i]))
+            {
+                return true;
+            }
+        }
+
+        return groupSummaries.Any(request.Reads.ConflictsWith);
+    }
+
+    // Extends the in-memory window back to `from` by summarizing journal blocks, with the catalog as it stood
+    // before each block (read from the views at that position).
+    private async Task LoadWindowAsync(long from)
+    {
+        var loaded = new List<WriteSummary>();
+        for (var position = from; position < _windowStart;)
+        {
+            var page = await _journal.ReadBlocksAsync(_ledgerName, position, _windowStart, 100);
+            foreach (var block in page.Blocks)
+            {
+                var before = (await _views.GetCatalogAsync(_ledgerName, block.SequenceNo)).ToDictionary(t => t.TableId, StringComparer.Ordinal);
+                loaded.Add(WriteSummary.Of(block, before.GetValueOrDefault));
+            }
+
+            position = page.NextSequenceNo ?? _windowStart;
+        }
+
+        _window.InsertRange(0, loaded);
+        _windowStart = from;
+    }
+
+    private void AddToWindow(List<WriteSummary> summaries)
+    {
+        _window.AddRange(summaries);
+        var excess = _window.Count - ConflictWindowCapacity;
+        if (excess > 0)
+        {
+            _window.RemoveRange(0, excess);
+            _windowStart += excess;
+        }
+    }
+
+    private JournalBlock BuildBlock(CommitRequest request, long sequenceNo, Hash32? previousHash, IonTimestamp timestamp)
+    {
+        var revisions = ImmutableArray.CreateBuilder<DocumentRevision>();
+        foreach (var entry in request.CatalogWrites)
+        {
+            revisions.Add(DocumentRevision.Create(
+                entry.Table.TableId, entry.Table.TableId, entry.Version, entry.Table.ToIon(), timestamp, request.TransactionId, _strandId, sequenceNo, isCatalog: true));
+        }
+
+        var touches = ImmutableArray.CreateBuilder<DocumentTouch>();
+        foreach (var write in request.DocumentWrites)
+        {
+            revisions.Add(DocumentRevision.Create(write.TableId, write.DocumentId, write.Version, write.Data, timestamp, request.TransactionId, _strandId, sequenceNo));
+            touches.Add(new DocumentTouch(write.DocumentId, write.TableName, write.TableId, write.Statements));
+        }
+
+        return JournalBlock.Build(
+            _strandId, sequenceNo, request.TransactionId, timestamp, previousHash, request.Statements, touches.ToImmutable(), request.Redactions, revisions.ToImmutable());
+    }
+
+    // txTime and blockTimestamp at millisecond precision, never going backwards along the journal.
+    private IonTimestamp Now()
+    {
+        var timestamp = QldbTime.ToTimestamp(_clock.GetUtcNow());
+        return _size > 0 && timestamp < _lastTimestamp ? _lastTimestamp : timestamp;
+    }
+
+    private sealed class PendingCommit(CommitRequest request)
+    {
+        public CommitRequest Request { get; } = request;
+
+        public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
