@@ -147,6 +147,54 @@ public sealed class StorageConnection
             : new StorageConnection(connection.BlobEndpoint, connection.TableEndpoint, accountName, null, tokenCredential);
     }
 
+    /// <summary>
+    /// Reads a connection the way Azure Functions names it: <c>{name}</c> holds a connection string; otherwise the
+    /// identity-based form <c>{name}__accountName</c> (or <c>{name}__blobServiceUri</c> and <c>{name}__tableServiceUri</c>)
+    /// with <c>{name}__credential=managedidentity</c> and optional <c>{name}__clientId</c> for a user-assigned identity
+    /// (without <c>__credential</c>, DefaultAzureCredential is used, which suits developer machines).
+    /// </summary>
+    /// <param name="setting">Looks a setting up by name (e.g. <c>Environment.GetEnvironmentVariable</c> or IConfiguration).</param>
+    /// <param name="name">The connection name; <c>AzureWebJobsStorage</c> by default.</param>
+    /// <exception cref="FormatException">No usable setting is present.</exception>
+    public static StorageConnection FromSettings(Func<string, string?> setting, string name = "AzureWebJobsStorage")
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (setting(name) is { Length: > 0 } connectionString)
+        {
+            return Parse(connectionString);
+        }
+
+        var accountName = setting($"{name}__accountName");
+        var blobUri = setting($"{name}__blobServiceUri");
+        var tableUri = setting($"{name}__tableServiceUri");
+        if (string.IsNullOrEmpty(accountName) && (string.IsNullOrEmpty(blobUri) || string.IsNullOrEmpty(tableUri)))
+        {
+            throw new FormatException(
+                $"Storage connection '{name}' is not configured: set {name} to a connection string, or {name}__accountName " +
+                $"(or {name}__blobServiceUri and {name}__tableServiceUri) for an identity-based connection.");
+        }
+
+        TokenCredential credential = string.Equals(setting($"{name}__credential"), "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new global::Azure.Identity.ManagedIdentityCredential(setting($"{name}__clientId") is { Length: > 0 } clientId
+                ? global::Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId)
+                : global::Azure.Identity.ManagedIdentityId.SystemAssigned)
+            : new global::Azure.Identity.DefaultAzureCredential();
+
+        if (!string.IsNullOrEmpty(blobUri) && !string.IsNullOrEmpty(tableUri))
+        {
+            if (!Uri.TryCreate(blobUri, UriKind.Absolute, out var blob) || !Uri.TryCreate(tableUri, UriKind.Absolute, out var table))
+            {
+                throw new FormatException($"{name}__blobServiceUri and {name}__tableServiceUri must be absolute URIs.");
+            }
+            var connection = FromTokenCredential(blob, table, credential);
+            return string.IsNullOrEmpty(accountName)
+                ? connection
+                : new StorageConnection(connection.BlobEndpoint, connection.TableEndpoint, accountName, null, credential);
+        }
+        return FromAccountName(accountName!, credential);
+    }
+
     /// <summary>A description without secrets.</summary>
     public override string ToString() =>
         $"StorageConnection(Account={AccountName}, Blob={BlobEndpoint}, Table={TableEndpoint}, Auth={(SharedKey is null ? "Token" : "SharedKey")})";

@@ -91,6 +91,58 @@ public sealed class StorageConnectionTests
     }
 
     [Fact]
+    public void Settings_prefer_the_connection_string()
+    {
+        var settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["AzureWebJobsStorage__accountName"] = "ignored" };
+
+        var connection = StorageConnection.FromSettings(settings.GetValueOrDefault);
+
+        Assert.Equal("devstoreaccount1", connection.AccountName);
+        Assert.NotNull(connection.SharedKey);
+    }
+
+    [Fact]
+    public void Identity_based_settings_use_a_managed_identity()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Ledger__accountName"] = "ledgerprod",
+            ["Ledger__credential"] = "managedidentity",
+            ["Ledger__clientId"] = "00000000-0000-0000-0000-000000000001",
+        };
+
+        var connection = StorageConnection.FromSettings(settings.GetValueOrDefault, "Ledger");
+
+        Assert.IsType<ManagedIdentityCredential>(connection.TokenCredential);
+        Assert.Null(connection.SharedKey);
+        Assert.Equal(new Uri("https://ledgerprod.blob.core.windows.net"), connection.BlobEndpoint);
+    }
+
+    [Fact]
+    public void Identity_based_settings_accept_explicit_service_uris()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage__blobServiceUri"] = "https://ledgerprod.blob.core.windows.net/",
+            ["AzureWebJobsStorage__tableServiceUri"] = "https://ledgerprod.table.core.windows.net/",
+        };
+
+        var connection = StorageConnection.FromSettings(settings.GetValueOrDefault);
+
+        Assert.IsType<DefaultAzureCredential>(connection.TokenCredential);
+        Assert.Equal(new Uri("https://ledgerprod.table.core.windows.net"), connection.TableEndpoint);
+        Assert.Equal("ledgerprod", connection.AccountName);
+    }
+
+    [Fact]
+    public void Missing_settings_say_what_to_set()
+    {
+        var error = Assert.Throws<FormatException>(() => StorageConnection.FromSettings(_ => null));
+
+        Assert.Contains("AzureWebJobsStorage__accountName", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bearer_policy_refuses_plain_http_endpoints()
     {
         var connection = StorageConnection.FromTokenCredential(
