@@ -135,4 +135,28 @@ public sealed class HashVectorTests
         Assert.Equal(block.Base64("previousBlockHash"), proof[2]);
         Assert.Equal(block.Base64("blockHash"), QldbHash.Fold(revision.Base64("startHash"), proof[..3]));
     }
+
+    [Fact]
+    public void Real_invoices_proofs_pass_through_the_published_tree_nodes()
+    {
+        // Spec 11.5 "cross-consistency": the intermediate folds of proof A are the tree nodes over blocks
+        // 19, 18..19, 16..19, 16..23, 16..31, 0..31; proof C reaches the same 16..31 and 0..31 nodes.
+        var a = Vectors.Load("inclusion/invoices-a-19-tip-35.json");
+        var c = Vectors.Load("inclusion/invoices-c-30-tip-38.json");
+        string[] expectedA =
+        [
+            "/9wo++9LBu7Y2py825SilcQUpxw8v9NFEvL53ubf2sk=", "c3UHIWIUwHPcveIPuzZyYf0Uvv8g9Xa+L5WoBg/f8yU=",
+            "6jSYZ6PfQuVqggALLUhVoGVrVjPwJnmc/iWKKMIpEMQ=", "vRa8AvPIddArNf+B9XO5bhFwRcvY5Z5WgCYC2BhYl5Y=",
+            "kOix0O77hVVBXBSTqCdFL+zQ9F+jFTWCH+XN4jbXkyY=", "57HdXY6kYwXRLzM2Id3YIq9yNLcfYD5XQqkgJDldDQA=",
+        ];
+        var proofA = a.Base64List("proof");
+        for (var step = 0; step < expectedA.Length; step++)
+        {
+            Assert.Equal(Hash32.FromBase64(expectedA[step]), QldbHash.Fold(a.Base64("startHash"), proofA[..(3 + step)]));
+        }
+
+        var proofC = c.Base64List("proof");
+        Assert.Equal(Hash32.FromBase64(expectedA[4]), QldbHash.Fold(c.Base64("startHash"), proofC[..7]));
+        Assert.Equal(Hash32.FromBase64(expectedA[5]), QldbHash.Fold(c.Base64("startHash"), proofC[..8]));
+    }
 }

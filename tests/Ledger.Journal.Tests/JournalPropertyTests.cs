@@ -39,6 +39,32 @@ public sealed class JournalPropertyTests
         }
     }
 
+    [Fact]
+    public async Task Every_block_and_revision_of_a_5000_block_journal_verifies_against_several_later_digests()
+    {
+        const int Blocks = 5000;
+        var journal = RandomJournal.Create(Blocks, seed: 5000);
+        var random = new Random(5001);
+        var digests = new Dictionary<int, Hash32>();
+        async Task<Hash32> DigestAsync(int size) =>
+            digests.TryGetValue(size, out var digest) ? digest : digests[size] = await journal.Tree.DigestAsync(size);
+
+        for (var block = 0; block < Blocks; block++)
+        {
+            foreach (var size in new[] { block + 1, Math.Min(Blocks, block + 2), random.Next(block + 1, Blocks + 1), Blocks })
+            {
+                var digest = await DigestAsync(size);
+                var path = await journal.Tree.InclusionProofAsync(block, size);
+                Assert.True(ProofVerifier.VerifyInclusion(block, size, journal.Blocks[block].BlockHash, path, digest).IsValid);
+                for (var revision = 0; revision < journal.Revisions[block].Length; revision++)
+                {
+                    Hash32[] proof = [.. journal.RevisionProofPrefix(block, revision), .. path];
+                    Assert.True(ProofVerifier.VerifyRevision(journal.Revisions[block][revision], block, size, proof, digest, journal.Blocks[block].BlockHash).IsValid);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 2)]
     [InlineData(2, 3)]
