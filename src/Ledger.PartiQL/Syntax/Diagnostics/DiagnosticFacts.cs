@@ -3,7 +3,7 @@ namespace Ledger.PartiQL.Syntax.Diagnostics;
 /// <summary>
 /// The one place diagnostics are made. Codes are stable: clients and tests may depend on them, so a code is
 /// never reused for a different meaning. PQL00xx are lexical and syntax errors, PQL01xx unsupported features,
-/// PQL02xx semantic errors found while parsing.
+/// PQL02xx semantic errors (found while parsing or planning).
 /// </summary>
 public static class DiagnosticFacts
 {
@@ -31,6 +31,11 @@ public static class DiagnosticFacts
     public const string UnsupportedFunctionCode = "PQL0102";
     public const string WrongArityCode = "PQL0200";
     public const string UnknownProcedureCode = "PQL0201";
+    public const string NoSuchVariableCode = "PQL0202";
+    public const string ReadOnlyViewCode = "PQL0203";
+    public const string SubqueryReadsTableCode = "PQL0204";
+    public const string AggregateWithoutGroupCode = "PQL0205";
+    public const string ParameterCountCode = "PQL0206";
 
     public static DiagnosticInfo UnexpectedCharacter(char c) =>
         Syntax(UnexpectedCharacterCode, $"unexpected character '{Printable(c)}'");
@@ -105,6 +110,26 @@ public static class DiagnosticFacts
 
     public static DiagnosticInfo UnknownProcedure(string name) =>
         new(UnknownProcedureCode, DiagnosticCategory.Semantic, $"no such stored procedure '{name}'");
+
+    /// <summary>QLDB's observed text for an unknown table or unbound name (Audit.NET matches on it).</summary>
+    public static DiagnosticInfo NoSuchVariable(string name) =>
+        new(NoSuchVariableCode, DiagnosticCategory.Semantic, $"No such variable named '{name}'");
+
+    public static DiagnosticInfo ReadOnlyView(string view) =>
+        new(ReadOnlyViewCode, DiagnosticCategory.Semantic,
+            $"DML statements are only supported on the user view of a table, not on {view}");
+
+    public static DiagnosticInfo SubqueryReadsTable(string name) =>
+        new(SubqueryReadsTableCode, DiagnosticCategory.Semantic,
+            $"only the outermost query may read a table or view; the nested query reads '{name}'");
+
+    public static DiagnosticInfo AggregateWithoutGroup() =>
+        new(AggregateWithoutGroupCode, DiagnosticCategory.Semantic,
+            "aggregate functions cannot be mixed with non-aggregated expressions (GROUP BY is not supported)");
+
+    public static DiagnosticInfo ParameterCount(int expected, int supplied) =>
+        new(ParameterCountCode, DiagnosticCategory.Semantic,
+            $"the statement has {expected} parameter(s) but {supplied} value(s) were supplied");
 
     private static DiagnosticInfo Syntax(string code, string detail) => new(code, DiagnosticCategory.Syntax, detail);
 
