@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Ledger.Ion.Binary;
 
 public ref partial struct IonBinaryReader
@@ -24,7 +22,7 @@ public ref partial struct IonBinaryReader
 
             var annotations = GetAnnotationSids();
             annotations.MoveNext();
-            if (_symbols.GetText(annotations.Current) != "$ion_symbol_table")
+            if (!_symbols.TextEquals(annotations.Current, _data, "$ion_symbol_table"u8))
             {
                 return false;
             }
@@ -33,7 +31,7 @@ public ref partial struct IonBinaryReader
             return true;
         }
 
-        return Type == IonType.Symbol && _symbols.GetText(GetSymbolSid()) == "$ion_1_0";
+        return Type == IonType.Symbol && _symbols.TextEquals(GetSymbolSid(), _data, "$ion_1_0"u8);
     }
 
     private void ApplyLocalSymbolTable()
@@ -41,14 +39,14 @@ public ref partial struct IonBinaryReader
         var append = false;
         var sawImports = false;
         var sawSymbols = false;
-        var importGaps = new List<long>();
-        var symbols = new List<(string? Text, byte[]? Utf8)>();
+        List<long>? importGaps = null;
+        var symbols = _symbols.Pending;
+        symbols.Clear();
 
         StepIn();
         while (MoveNext())
         {
-            var name = _symbols.GetText(_fieldNameSid);
-            if (name == "imports")
+            if (_symbols.TextEquals(_fieldNameSid, _data, "imports"u8))
             {
                 if (sawImports)
                 {
@@ -63,14 +61,14 @@ public ref partial struct IonBinaryReader
 
                 if (Type == IonType.Symbol)
                 {
-                    append = _symbols.GetText(GetSymbolSid()) == "$ion_symbol_table";
+                    append = _symbols.TextEquals(GetSymbolSid(), _data, "$ion_symbol_table"u8);
                 }
                 else if (Type == IonType.List)
                 {
-                    ReadImports(importGaps);
+                    ReadImports(importGaps ??= []);
                 }
             }
-            else if (name == "symbols")
+            else if (_symbols.TextEquals(_fieldNameSid, _data, "symbols"u8))
             {
                 if (sawSymbols)
                 {
@@ -85,12 +83,12 @@ public ref partial struct IonBinaryReader
                     {
                         if (Type == IonType.String && !IsNull)
                         {
-                            var utf8 = GetStringUtf8();
-                            symbols.Add((Encoding.UTF8.GetString(utf8), utf8.ToArray()));
+                            _ = GetStringUtf8(); // validates the UTF-8
+                            symbols.Add(new IonBinarySymbolTable.LocalSymbol(_valueStart, _valueEnd - _valueStart));
                         }
                         else
                         {
-                            symbols.Add((null, null));
+                            symbols.Add(IonBinarySymbolTable.LocalSymbol.Gap);
                         }
                     }
 
@@ -104,16 +102,18 @@ public ref partial struct IonBinaryReader
         if (!append)
         {
             _symbols.Reset();
-            foreach (var gaps in importGaps)
+            foreach (var gaps in importGaps ?? [])
             {
                 _symbols.AddGaps(gaps);
             }
         }
 
-        foreach (var (text, utf8) in symbols)
+        foreach (var symbol in symbols)
         {
-            _symbols.Add(text, utf8);
+            _symbols.Add(symbol);
         }
+
+        symbols.Clear();
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ public ref partial struct IonBinaryReader
             StepIn();
             while (MoveNext())
             {
-                var field = _symbols.GetText(_fieldNameSid);
+                var field = _symbols.GetText(_fieldNameSid, _data);
                 if (field == "name" && Type == IonType.String && !IsNull)
                 {
                     name = GetString();

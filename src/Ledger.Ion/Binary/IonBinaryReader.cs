@@ -47,11 +47,18 @@ public ref partial struct IonBinaryReader
     /// <param name="data">The binary data.</param>
     /// <param name="maxDepth">The nesting limit for containers.</param>
     public IonBinaryReader(ReadOnlySpan<byte> data, int maxDepth = DefaultMaxDepth)
+        : this(data, maxDepth, new IonBinarySymbolTable())
+    {
+    }
+
+    /// <summary>Creates a reader that reuses a symbol table object (reset here), so hot paths allocate less.</summary>
+    internal IonBinaryReader(ReadOnlySpan<byte> data, int maxDepth, IonBinarySymbolTable symbols)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDepth);
         _data = data;
         _maxDepth = maxDepth;
-        _symbols = new IonBinarySymbolTable();
+        _symbols = symbols;
+        _symbols.Reset();
         _frames = [];
         _containerEnd = data.Length;
         _fieldNameSid = -1;
@@ -209,10 +216,14 @@ public ref partial struct IonBinaryReader
     public readonly int FieldNameSid => _fieldNameSid;
 
     /// <summary>Resolves a SID of this stream to its token.</summary>
-    public readonly SymbolToken Token(int sid) => new(_symbols.GetText(sid), sid);
+    public readonly SymbolToken Token(int sid) => new(_symbols.GetText(sid, _data), sid);
 
-    /// <summary>The UTF-8 text of a SID, or null when its text is unknown.</summary>
-    internal readonly byte[]? GetUtf8Text(int sid) => _symbols.GetUtf8(sid);
+    /// <summary>True when the text of <paramref name="sid"/> is known.</summary>
+    public readonly bool HasSymbolText(int sid) => _symbols.HasText(sid);
+
+    /// <summary>The UTF-8 text of a SID whose text is known (see <see cref="HasSymbolText"/>), without allocating.</summary>
+    public readonly ReadOnlySpan<byte> GetSymbolTextUtf8(int sid) =>
+        _symbols.HasText(sid) ? _symbols.GetUtf8(sid, _data) : throw new InvalidOperationException($"Symbol ${sid} has unknown text.");
 
     /// <summary>Enumerates the annotation SIDs of the current value.</summary>
     public readonly AnnotationEnumerator GetAnnotationSids() => new(_data[_annotationsStart.._annotationsEnd]);

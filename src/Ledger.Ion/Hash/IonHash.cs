@@ -100,7 +100,24 @@ public static class IonHash
     /// <returns>The number of bytes written (32).</returns>
     public static int ComputeSingle(ReadOnlySpan<byte> ionBinary, Span<byte> destination)
     {
-        var reader = new IonBinaryReader(ionBinary);
+        var symbols = t_symbols ?? new IonBinarySymbolTable();
+        t_symbols = null;
+        try
+        {
+            return ComputeSingle(ionBinary, destination, symbols);
+        }
+        finally
+        {
+            t_symbols = symbols;
+        }
+    }
+
+    [ThreadStatic]
+    private static IonBinarySymbolTable? t_symbols;
+
+    private static int ComputeSingle(ReadOnlySpan<byte> ionBinary, Span<byte> destination, IonBinarySymbolTable symbols)
+    {
+        var reader = new IonBinaryReader(ionBinary, IonBinaryReader.DefaultMaxDepth, symbols);
         if (!reader.MoveNext())
         {
             throw new IonException("The Ion binary stream holds no value.");

@@ -36,7 +36,7 @@ internal static class IonHashBinaryWalker
         }
         else
         {
-            writer.WriteSymbolUtf8(reader.GetUtf8Text(sid) ?? throw IonHashTreeWalker.UnknownText(sid));
+            writer.WriteSymbolUtf8(reader.HasSymbolText(sid) ? reader.GetSymbolTextUtf8(sid) : throw IonHashTreeWalker.UnknownText(sid));
         }
     }
 
@@ -118,7 +118,7 @@ internal static class IonHashBinaryWalker
                     }
                     else
                     {
-                        writer.BeginFieldUtf8(reader.GetUtf8Text(fieldSid) ?? throw IonHashTreeWalker.UnknownText(fieldSid));
+                        writer.BeginFieldUtf8(reader.HasSymbolText(fieldSid) ? reader.GetSymbolTextUtf8(fieldSid) : throw IonHashTreeWalker.UnknownText(fieldSid));
                     }
 
                     Write(writer, ref reader);
