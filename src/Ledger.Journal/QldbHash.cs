@@ -8,11 +8,18 @@ namespace Ledger.Journal;
 /// </summary>
 public static class QldbHash
 {
+    // One reusable SHA-256 context per thread: the one-shot API creates and frees a native digest context on every
+    // call, which costs more than hashing the 64 bytes of a dot. Only used inside synchronous calls.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     /// <summary>SHA-256 of arbitrary bytes.</summary>
     public static Hash32 Sha256(ReadOnlySpan<byte> data)
     {
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> digest = stackalloc byte[Hash32.Length];
-        SHA256.HashData(data, digest);
+        sha256.AppendData(data);
+        sha256.GetHashAndReset(digest);
         return new Hash32(digest);
     }
 
