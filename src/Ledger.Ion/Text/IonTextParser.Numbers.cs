@@ -42,6 +42,18 @@ internal ref partial struct IonTextParser
             return null;
         }
 
+        // Fast path for the most common token: a plain decimal int that fits in a long.
+        if (body.Length <= 18 && (body[0] != '0' || body.Length == 1) && !body.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            long small = 0;
+            foreach (var digit in body)
+            {
+                small = (small * 10) + (digit - '0');
+            }
+
+            return IonInt.Of(negative ? -small : small);
+        }
+
         if (body.Length > 1 && body[0] == '0' && (body[1] | 0x20) is 'x' or 'b')
         {
             return ParseRadixInt(body[2..], negative, hex: (body[1] | 0x20) == 'x');

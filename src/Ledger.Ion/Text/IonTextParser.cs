@@ -407,8 +407,8 @@ internal ref partial struct IonTextParser
     }
 
     private static bool IsKeyword(ReadOnlySpan<byte> identifier) =>
-        identifier.SequenceEqual("null"u8) || identifier.SequenceEqual("true"u8) || identifier.SequenceEqual("false"u8) ||
-        identifier.SequenceEqual("nan"u8);
+        identifier.Length is >= 3 and <= 5 && identifier[0] is (byte)'n' or (byte)'t' or (byte)'f' && (identifier.SequenceEqual("null"u8) || identifier.SequenceEqual("true"u8) || identifier.SequenceEqual("false"u8) ||
+        identifier.SequenceEqual("nan"u8));
 
     private ReadOnlySpan<byte> ReadIdentifierBytes()
     {
