@@ -97,6 +97,32 @@ public sealed class JournalBlockTests
     }
 
     [Fact]
+    public async Task Ledger_proofs_by_address_verify_and_check_their_arguments()
+    {
+        var blocks = new List<JournalBlock>();
+        var tree = new TreeFixture();
+        for (var i = 0; i < 9; i++)
+        {
+            blocks.Add(NewBlock(i, i == 0 ? null : blocks[^1].BlockHash, revisions: 2));
+            tree.Append(blocks[^1].BlockHash);
+        }
+
+        var tip = new BlockAddress(Strand, 8);
+        var older = new BlockAddress(Strand, 4);
+        var digest = await LedgerProofs.DigestAsync(tree.Store, tip);
+        Assert.Equal(tree.Appender.Digest(), digest.Digest);
+        var block = blocks[3];
+        Assert.True(JournalVerifier.VerifyBlock(block, await LedgerProofs.BlockProofAsync(tree.Store, block.BlockAddress, tip), digest).IsValid);
+        Assert.True(JournalVerifier.VerifyRevision(block.Revisions[1], await LedgerProofs.RevisionProofAsync(tree.Store, block, 1, tip), digest, block).IsValid);
+        var olderDigest = await LedgerProofs.DigestAsync(tree.Store, older);
+        Assert.True(JournalVerifier.VerifyConsistency(olderDigest, digest, await LedgerProofs.ConsistencyProofAsync(tree.Store, older, tip)).IsValid);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await LedgerProofs.BlockProofAsync(tree.Store, tip, older));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await LedgerProofs.BlockProofAsync(tree.Store, new BlockAddress("OtherStrandAAAAAAAAAAA", 1), tip));
+        Assert.IsType<MalformedProof>(JournalVerifier.VerifyConsistency(olderDigest, digest with { Tip = new BlockAddress("OtherStrandAAAAAAAAAAA", 8) }, []).Failure);
+    }
+
+    [Fact]
     public void Chain_failures_name_the_block_and_hash()
     {
         var first = NewBlock(0, null, 1);
