@@ -58,3 +58,19 @@ public class IonTimestampTests
         Assert.True(IonTimestamp.Parse("2000-01-01T00:00:00.0Z").InstantEquals(IonTimestamp.Parse("2000-01-01T00:00:00Z")));
     }
 }
+
+public class IonTimestampRangeTests
+{
+    [Theory]
+    [InlineData("0001-01-01T00:30+01:00")]
+    [InlineData("9999-12-31T23:30-01:00")]
+    public void Instants_outside_the_supported_years_are_rejected(string text) =>
+        Assert.Throws<FormatException>(() => IonTimestamp.Parse(text));
+
+    [Theory]
+    [InlineData("0001-01-01T01:00+01:00")]
+    [InlineData("9999-12-31T22:59-01:00")]
+    [InlineData("0001-01-01T00:00-00:00")]
+    public void Instants_at_the_edges_convert_to_utc(string text) =>
+        Assert.Equal(DateTimeKind.Utc, IonTimestamp.Parse(text).UtcDateTime.Kind);
+}

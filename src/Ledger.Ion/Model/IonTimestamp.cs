@@ -406,9 +406,20 @@ public readonly struct IonTimestamp : IEquatable<IonTimestamp>, IComparable<IonT
             return "second must be 00-59";
         }
 
-        if (offsetMinutes is int offset && (offset <= -24 * 60 || offset >= 24 * 60))
+        if (offsetMinutes is int offset)
         {
-            return "offset out of range";
+            if (offset <= -24 * 60 || offset >= 24 * 60)
+            {
+                return "offset out of range";
+            }
+
+            // The instant (local time minus offset) must itself fall within years 0001-9999.
+            var minuteOfDay = (hour * 60) + minute;
+            if ((year == 1 && month == 1 && day == 1 && minuteOfDay - offset < 0) ||
+                (year == 9999 && month == 12 && day == 31 && minuteOfDay - offset >= 24 * 60))
+            {
+                return "the UTC instant is outside years 0001-9999";
+            }
         }
 
         if (fraction is IonDecimal f)
