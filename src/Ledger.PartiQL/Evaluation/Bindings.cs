@@ -1,0 +1,69 @@
+using Ledger.Ion;
+
+namespace Ledger.PartiQL.Evaluation;
+
+/// <summary>
+/// The variables in scope while evaluating an expression: FROM/AT/BY aliases of the current query, then those of
+/// enclosing queries, plus the statement's parameters. Immutable; <see cref="With"/> adds one binding.
+/// </summary>
+public sealed class Bindings
+{
+    private readonly Bindings? parent;
+    private readonly string? name;
+    private readonly Datum value;
+
+    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters)
+    {
+        this.parent = parent;
+        this.name = name;
+        this.value = value;
+        Parameters = parameters;
+    }
+
+    /// <summary>The values bound to <c>?</c>, in statement order.</summary>
+    public IReadOnlyList<IonValue> Parameters { get; }
+
+    public static Bindings Empty(IReadOnlyList<IonValue> parameters) => new(null, null, Datum.Missing, parameters);
+
+    public Bindings With(string variable, Datum bound) => new(this, variable, bound, Parameters);
+
+    /// <summary>Looks an alias up, innermost first.</summary>
+    public bool TryGet(string variable, out Datum bound)
+    {
+        for (var scope = this; scope is not null; scope = scope.parent)
+        {
+            if (scope.name == variable)
+            {
+                bound = scope.value;
+                return true;
+            }
+        }
+
+        bound = Datum.Missing;
+        return false;
+    }
+
+    /// <summary>An unqualified name that is no alias: the field of the first (leftmost) bound struct that has it
+    /// (spec §6.2 c), else MISSING.</summary>
+    public Datum ResolveAttribute(string field)
+    {
+        var chain = new List<Datum>();
+        for (var scope = this; scope is not null; scope = scope.parent)
+        {
+            if (scope.name is not null)
+            {
+                chain.Add(scope.value);
+            }
+        }
+
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            if (chain[i].Ion is IonStruct s && s.TryGetField(field, out var found))
+            {
+                return Datum.Of(found);
+            }
+        }
+
+        return Datum.Missing;
+    }
+}
