@@ -184,7 +184,9 @@ public sealed class JournalPropertyTests
             var size1 = random.NextInt64(1, size + 1);
             var bound = Log2Ceiling(size);
             Assert.True(JournalTreeMath.InclusionPathLength(leaf, size) <= bound, $"inclusion {leaf}/{size}");
-            Assert.True(JournalTreeMath.ConsistencyPath(size1, size).Count <= bound + 1, $"consistency {size1}/{size}");
+            var consistency = JournalTreeMath.ConsistencyPath(size1, size).Count;
+            Assert.True(consistency <= bound + 1, $"consistency {size1}/{size}");
+            Assert.Equal(consistency, JournalTreeMath.ConsistencyPathLength(size1, size));
         }
     }
 

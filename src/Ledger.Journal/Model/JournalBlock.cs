@@ -99,8 +99,18 @@ public sealed class JournalBlock
     }
 
     /// <summary>The index of the user revision of <paramref name="documentId"/>, or -1.</summary>
-    public int IndexOfDocument(string documentId) =>
-        Revisions.IndexOf(Revisions.FirstOrDefault(r => r.Metadata?["id"] is IonString id && id.Value == documentId)!);
+    public int IndexOfDocument(string documentId)
+    {
+        for (var i = 0; i < Revisions.Length; i++)
+        {
+            if (Revisions[i].Metadata?["id"] is IonString id && id.Value == documentId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>
     /// Checks everything the block itself commits to: entriesHash and blockHash (spec 4.2), every user revision's

@@ -3,6 +3,7 @@ namespace Ledger.Journal.Tree;
 /// <summary>
 /// An in-memory <see cref="IJournalNodeStore"/>: one growing list per level. Nodes must arrive in the order the
 /// appender creates them (each level filled left to right without gaps), which a checked precondition enforces.
+/// Not safe for reads concurrent with writes: one writer (the sequencer) and readers must be serialized by the caller.
 /// </summary>
 public sealed class InMemoryJournalNodeStore : IJournalNodeStore
 {

@@ -118,6 +118,42 @@ public static class JournalTreeMath
         return path;
     }
 
+    /// <summary>The number of elements of <see cref="ConsistencyPath"/>, without building it. Requires <c>0 &lt; size1 &lt;= size2</c>.</summary>
+    public static int ConsistencyPathLength(long size1, long size2)
+    {
+        CheckSize(size2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size1, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size1, size2);
+        if (size1 == size2)
+        {
+            return 0;
+        }
+
+        // Follows SubProof: each step down adds one element, and the walk ends at a subtree of exactly the old size,
+        // which adds its own root unless it is the whole old tree.
+        var length = 0;
+        var oldSize = size1;
+        var count = size2;
+        var oldRootIsKnown = true;
+        while (oldSize != count)
+        {
+            var split = LargestPowerOfTwoBelow(count);
+            length++;
+            if (oldSize <= split)
+            {
+                count = split;
+            }
+            else
+            {
+                oldSize -= split;
+                count -= split;
+                oldRootIsKnown = false;
+            }
+        }
+
+        return oldRootIsKnown ? length : length + 1;
+    }
+
     // SUBPROOF(m, D[start:end], b) of RFC 9162: "oldRootIsKnown" is b, true while the subtree under consideration
     // is the whole old tree (whose root the verifier already has).
     private static void SubProof(long oldSize, LeafRange range, bool oldRootIsKnown, List<LeafRange> path)

@@ -155,7 +155,7 @@ public static class ProofVerifier
     }
 
     /// <summary>The number of elements of a consistency proof, without building it. Requires <c>1 &lt;= size1 &lt;= size2</c>.</summary>
-    public static int ConsistencyProofLength(long size1, long size2) => JournalTreeMath.ConsistencyPath(size1, size2).Count;
+    public static int ConsistencyProofLength(long size1, long size2) => JournalTreeMath.ConsistencyPathLength(size1, size2);
 
     private static MalformedProof? CheckInclusionShape(long leafIndex, long size, int proofLength)
     {
