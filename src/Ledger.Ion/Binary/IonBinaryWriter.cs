@@ -139,8 +139,30 @@ internal sealed class IonBinaryWriter
     private static int HeaderLength(long length) =>
         length < 14 ? 1 : 1 + IonBinaryPrimitives.GetVarUIntLength((ulong)length);
 
+    /// <summary>Deepest nesting written; deeper trees (only constructible in code) fail instead of overflowing the stack.</summary>
+    public const int MaxDepth = 1000;
+
+    private int _depth;
+
     /// <summary>Pass 1: the encoded size of a value, recording container and wrapper lengths in pre-order.</summary>
     private long Measure(IonValue value)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new IonException($"Cannot write values nested deeper than {MaxDepth} levels.");
+        }
+
+        try
+        {
+            return MeasureValue(value);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private long MeasureValue(IonValue value)
     {
         var wrapperSlot = -1;
         if (value.HasAnnotations)

@@ -5,8 +5,18 @@ namespace Ledger.Ion.Hash;
 /// <summary>Feeds an <see cref="IonValue"/> tree to an <see cref="IonHashWriter"/>.</summary>
 internal static class IonHashTreeWalker
 {
-    public static void Write(IonHashWriter writer, IonValue value)
+    /// <summary>Deepest nesting hashed; deeper trees (only constructible in code) fail instead of overflowing the stack.</summary>
+    public const int MaxDepth = 1000;
+
+    public static void Write(IonHashWriter writer, IonValue value) => Write(writer, value, 0);
+
+    private static void Write(IonHashWriter writer, IonValue value, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new IonException($"Cannot hash values nested deeper than {MaxDepth} levels.");
+        }
+
         if (value.HasAnnotations)
         {
             writer.BeginAnnotations();
@@ -15,12 +25,12 @@ internal static class IonHashTreeWalker
                 WriteSymbolToken(writer, annotation);
             }
 
-            WriteContent(writer, value);
+            WriteContent(writer, value, depth);
             writer.EndAnnotations();
         }
         else
         {
-            WriteContent(writer, value);
+            WriteContent(writer, value, depth);
         }
     }
 
@@ -62,7 +72,7 @@ internal static class IonHashTreeWalker
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
-    private static void WriteContent(IonHashWriter writer, IonValue value)
+    private static void WriteContent(IonHashWriter writer, IonValue value, int depth)
     {
         switch (value)
         {
@@ -108,7 +118,7 @@ internal static class IonHashTreeWalker
                 writer.BeginSequence(isSexp: sequence.Type == IonType.Sexp);
                 foreach (var element in sequence.Elements)
                 {
-                    Write(writer, element);
+                    Write(writer, element, depth + 1);
                 }
 
                 writer.EndSequence();
@@ -130,7 +140,7 @@ internal static class IonHashTreeWalker
                         throw UnknownText(field.Name.Sid);
                     }
 
-                    Write(writer, field.Value);
+                    Write(writer, field.Value, depth + 1);
                     writer.EndField();
                 }
 
