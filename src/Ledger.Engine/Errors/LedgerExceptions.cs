@@ -131,3 +131,17 @@ public sealed class InvalidParameterException(string parameterName, string messa
     /// <inheritdoc/>
     public override string ErrorType => "InvalidParameterException";
 }
+
+/// <summary>Control plane <c>ResourceInUseException</c> (HTTP 409): a concurrent change holds the resource.</summary>
+public sealed class ResourceInUseException(string resourceType, string resourceName)
+    : LedgerException($"{resourceType} {resourceName} is in use by another request")
+{
+    /// <summary>The kind of resource, e.g. <c>LEDGER</c>.</summary>
+    public string ResourceType { get; } = resourceType;
+
+    /// <summary>The busy resource.</summary>
+    public string ResourceName { get; } = resourceName;
+
+    /// <inheritdoc/>
+    public override string ErrorType => "ResourceInUseException";
+}

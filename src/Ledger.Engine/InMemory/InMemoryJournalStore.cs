@@ -95,6 +95,18 @@ public sealed class InMemoryJournalStore : IJournalStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    public ValueTask DeleteJournalAsync(string ledgerName, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _blocks.Remove(ledgerName);
+            _nodes.Remove(ledgerName);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private static bool Holds(InMemoryJournalNodeStore store, NodeId id)
     {
         try

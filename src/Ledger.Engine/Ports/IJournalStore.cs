@@ -48,6 +48,9 @@ public interface IJournalStore
     /// </summary>
     IJournalNodeStore Nodes(string ledgerName);
 
+    /// <summary>Removes the ledger's blocks and nodes (DeleteLedger); a later ledger of the same name starts empty.</summary>
+    ValueTask DeleteJournalAsync(string ledgerName, CancellationToken cancellationToken = default);
+
     /// <summary>Stores complete tree nodes; idempotent so a recovering sequencer may write them again.</summary>
     ValueTask AddNodesAsync(string ledgerName, IReadOnlyList<JournalNode> nodes, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,483 @@
+using System.Collections.Concurrent;
+using Ledger.Engine.Errors;
+using Ledger.Engine.Ledgers;
+using Ledger.Engine.Model;
+using Ledger.Engine.Ports;
+using Ledger.Engine.Sequencing;
+using Ledger.Engine.Sessions;
+using Ledger.Engine.Statements;
+using Ledger.Engine.Transactions;
+using Ledger.Ion;
+using Ledger.Ion.Binary;
+using Ledger.Journal;
+using Ledger.Journal.Tree;
+using Ledger.PartiQL.Syntax;
+
+namespace Ledger.Engine;
+
+/// <summary>
+/// The engine the HTTP layer calls: the QLDB control plane for ledgers and the QLDB session protocol
+/// (StartSession, StartTransaction, ExecuteStatement, FetchPage, CommitTransaction, AbortTransaction, EndSession),
+/// with QLDB's lifetimes, limits and messages. Time comes from a <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class LedgerEngine : IAsyncDisposable
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    private readonly EnginePorts _ports;
+    private readonly TimeProvider _clock;
+    private readonly CommitPolicy _policy;
+    private readonly StatementExecutor _executor;
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Sequencer>>> _sequencers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SequencerLease> _leases = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an engine over <paramref name="ports"/>.</summary>
+    public LedgerEngine(EnginePorts ports, TimeProvider? clock = null, EngineLimits? limits = null, CommitPolicy? policy = null)
+    {
+        _ports = ports ?? throw new ArgumentNullException(nameof(ports));
+        _clock = clock ?? TimeProvider.System;
+        Limits = limits ?? EngineLimits.Default;
+        _policy = policy ?? CommitPolicy.Default;
+        _executor = new StatementExecutor(Limits);
+    }
+
+    /// <summary>The quotas in force.</summary>
+    public EngineLimits Limits { get; }
+
+    // ---------------- control plane ----------------
+
+    /// <summary>CreateLedger: refuses invalid names, existing names and more than the active-ledger quota.</summary>
+    public async Task<LedgerRecord> CreateLedgerAsync(string name, string permissionsMode = "ALLOW_ALL", bool deletionProtection = true, CancellationToken cancellationToken = default)
+    {
+        if (!LedgerNames.IsValid(name))
+        {
+            throw new InvalidParameterException("Name", $"Invalid ledger name: {name}");
+        }
+
+        if (permissionsMode is not ("ALLOW_ALL" or "STANDARD"))
+        {
+            throw new InvalidParameterException("PermissionsMode", $"Invalid permissions mode: {permissionsMode}");
+        }
+
+        var active = 0;
+        for (string? token = null; ;)
+        {
+            var page = await _ports.Ledgers.ListAsync(100, token, cancellationToken);
+            active += page.Ledgers.Count(l => l.State is LedgerState.Active or LedgerState.Creating);
+            if ((token = page.NextToken) is null)
+            {
+                break;
+            }
+        }
+
+        if (active >= Limits.MaxActiveLedgers)
+        {
+            throw new LimitExceededException($"Exceeded the limit of {Limits.MaxActiveLedgers} active ledgers");
+        }
+
+        var record = new LedgerRecord(name, LedgerState.Creating, _clock.GetUtcNow(), permissionsMode, deletionProtection, QldbId.New());
+        if (!await _ports.Ledgers.TryCreateAsync(record, cancellationToken))
+        {
+            throw new ResourceAlreadyExistsException("LEDGER", name);
+        }
+
+        // Nothing is provisioned per ledger beyond its (empty) journal, so the ledger is usable at once.
+        var created = await _ports.Ledgers.GetAsync(name, cancellationToken) ?? throw new ResourceNotFoundException("LEDGER", name);
+        await _ports.Ledgers.TryUpdateAsync(created with { State = LedgerState.Active }, cancellationToken);
+        return record;
+    }
+
+    /// <summary>DescribeLedger.</summary>
+    public async Task<LedgerRecord> DescribeLedgerAsync(string name, CancellationToken cancellationToken = default) =>
+        await _ports.Ledgers.GetAsync(name, cancellationToken) ?? throw new ResourceNotFoundException("LEDGER", name);
+
+    /// <summary>ListLedgers, paged (1-100 per page).</summary>
+    public Task<LedgerPage> ListLedgersAsync(int maxResults = 100, string? nextToken = null, CancellationToken cancellationToken = default)
+    {
+        if (maxResults is < 1 or > 100)
+        {
+            throw new InvalidParameterException("MaxResults", "MaxResults must be between 1 and 100");
+        }
+
+        return _ports.Ledgers.ListAsync(maxResults, nextToken, cancellationToken).AsTask();
+    }
+
+    /// <summary>UpdateLedger: turns deletion protection on or off.</summary>
+    public async Task<LedgerRecord> UpdateLedgerAsync(string name, bool deletionProtection, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var ledger = await DescribeLedgerAsync(name, cancellationToken);
+            var updated = ledger with { DeletionProtection = deletionProtection };
+            if (await _ports.Ledgers.TryUpdateAsync(updated, cancellationToken))
+            {
+                return updated;
+            }
+        }
+    }
+
+    /// <summary>DeleteLedger: refused while deletion protection is on; drops journal, views and sequencer.</summary>
+    public async Task DeleteLedgerAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var ledger = await DescribeLedgerAsync(name, cancellationToken);
+        if (ledger.DeletionProtection)
+        {
+            throw new ResourcePreconditionNotMetException("LEDGER", name, $"Preventing the deletion of ledger {name} because deletion protection is enabled");
+        }
+
+        var deleting = ledger with { State = LedgerState.Deleting };
+        if (!await _ports.Ledgers.TryUpdateAsync(deleting, cancellationToken))
+        {
+            throw new ResourceInUseException("LEDGER", name);
+        }
+
+        await StopSequencerAsync(name);
+        foreach (var session in _sessions.Values.Where(s => s.LedgerName == name).ToList())
+        {
+            _sessions.TryRemove(session.Token, out _);
+            await _ports.Sessions.DeleteAsync(session.Token, cancellationToken);
+        }
+
+        await _ports.Views.ClearAsync(name, cancellationToken);
+        await _ports.Journal.DeleteJournalAsync(name, cancellationToken);
+        var current = await _ports.Ledgers.GetAsync(name, cancellationToken);
+        if (current is not null)
+        {
+            await _ports.Ledgers.TryDeleteAsync(current, cancellationToken);
+        }
+    }
+
+    /// <summary>GetDigest: the journal tree digest and the tip's block address.</summary>
+    public async Task<(Hash32 Digest, string StrandId, long TipSequenceNo)> GetDigestAsync(string ledgerName, CancellationToken cancellationToken = default)
+    {
+        var ledger = await RequireActiveLedgerAsync(ledgerName, cancellationToken);
+        var sequencer = await SequencerAsync(ledger);
+        var size = sequencer.CommittedSize;
+        if (size == 0)
+        {
+            throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} has no journal blocks yet");
+        }
+
+        var digest = await JournalProofBuilder.DigestAsync(_ports.Journal.Nodes(ledgerName), size, cancellationToken);
+        return (digest, ledger.StrandId, size - 1);
+    }
+
+    // ---------------- session protocol ----------------
+
+    /// <summary>StartSession: a new session token for an ACTIVE ledger.</summary>
+    public async Task<string> StartSessionAsync(string ledgerName, CancellationToken cancellationToken = default)
+    {
+        await RequireActiveLedgerAsync(ledgerName, cancellationToken);
+        var now = _clock.GetUtcNow();
+        if (await _ports.Sessions.CountActiveAsync(ledgerName, now - Limits.SessionLifetime, cancellationToken) >= Limits.MaxSessionsPerLedger)
+        {
+            throw new LimitExceededException($"Exceeded the limit of {Limits.MaxSessionsPerLedger} active sessions on ledger {ledgerName}");
+        }
+
+        var token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        var session = new Session(token, QldbId.New(), ledgerName, now);
+        await _ports.Sessions.CreateAsync(new SessionRecord(token, session.Id, ledgerName, now, null, null), cancellationToken);
+        _sessions[token] = session;
+        return token;
+    }
+
+    /// <summary>StartTransaction: one open transaction per session; its snapshot is the views' watermark.</summary>
+    public async Task<string> StartTransactionAsync(string sessionToken, CancellationToken cancellationToken = default)
+    {
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            if (session.Transaction is { } open)
+            {
+                await CheckTransactionLifetimeAsync(session, open, cancellationToken);
+                throw new BadRequestException("Transaction already open");
+            }
+
+            var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            var sequencer = await SequencerAsync(ledger);
+            var snapshot = Math.Min(sequencer.CommittedSize, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
+            var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
+            session.Transaction = transaction;
+            await SaveSessionAsync(session, cancellationToken);
+            return transaction.Id;
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// ExecuteStatement: folds the statement into the CommitDigest (every accepted statement, even one that then
+    /// fails), runs it, and returns the first page. A statement error does not abort the transaction.
+    /// </summary>
+    public async Task<ResultPage> ExecuteStatementAsync(string sessionToken, string transactionId, string statement, IReadOnlyList<IonValue>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        parameters ??= [];
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
+            if (statement.Length is 0 || statement.Length > Limits.MaxStatementLength)
+            {
+                throw new BadRequestException($"Statement length must be between 1 and {Limits.MaxStatementLength} characters");
+            }
+
+            foreach (var parameter in parameters)
+            {
+                if (IonBinary.Write(parameter).Length > Limits.MaxParameterBytes)
+                {
+                    throw new BadRequestException($"A statement parameter exceeds {Limits.MaxParameterBytes} bytes");
+                }
+            }
+
+            var index = transaction.AddStatement(statement, parameters, QldbTime.ToTimestamp(_clock.GetUtcNow()));
+            var parsed = PartiQLParser.Parse(statement);
+            var values = await _executor.ExecuteAsync(transaction, parsed, parameters, index, cancellationToken);
+            return FirstPage(session, transaction, values);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>FetchPage: the page a previous page's token names.</summary>
+    public async Task<ResultPage> FetchPageAsync(string sessionToken, string transactionId, string pageToken, CancellationToken cancellationToken = default)
+    {
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
+            if (!session.Pages.Remove(pageToken, out var remaining))
+            {
+                throw new BadRequestException("The parameter NextPageToken is not valid");
+            }
+
+            return NextPage(session, transaction, remaining);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// CommitTransaction: checks the client's CommitDigest ("Digests don't match"), then sequences the
+    /// transaction. On OCC conflict the transaction is closed and nothing is stored. Returns the digest to echo.
+    /// </summary>
+    public async Task<CommitOutcome> CommitTransactionAsync(string sessionToken, string transactionId, Hash32 commitDigest, CancellationToken cancellationToken = default)
+    {
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
+            if (transaction.Digest != commitDigest)
+            {
+                throw new BadRequestException("Digests don't match");
+            }
+
+            var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            var sequencer = await SequencerAsync(ledger);
+            try
+            {
+                var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
+                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo);
+            }
+            catch (CommitFailureException failure)
+            {
+                throw new CapacityExceededException($"Capacity exceeded: {failure.Message}");
+            }
+            finally
+            {
+                // Committed, conflicted or failed: the transaction is over either way.
+                await CloseTransactionAsync(session, cancellationToken);
+            }
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>AbortTransaction: discards the open transaction, if any.</summary>
+    public async Task AbortTransactionAsync(string sessionToken, CancellationToken cancellationToken = default)
+    {
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            await CloseTransactionAsync(session, cancellationToken);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>EndSession: forgets the session and any open transaction.</summary>
+    public async Task EndSessionAsync(string sessionToken, CancellationToken cancellationToken = default)
+    {
+        if (_sessions.TryRemove(sessionToken, out _))
+        {
+            await _ports.Sessions.DeleteAsync(sessionToken, cancellationToken);
+            return;
+        }
+
+        throw InvalidSessionException.NoSuchSession();
+    }
+
+    /// <summary>The open transaction of a session (tests drive the document source through it).</summary>
+    internal LedgerTransaction? GetOpenTransaction(string sessionToken) =>
+        _sessions.TryGetValue(sessionToken, out var session) ? session.Transaction : null;
+
+    /// <summary>The ledger's sequencer (recovered on first use).</summary>
+    internal async Task<Sequencer> GetSequencerAsync(string ledgerName, CancellationToken cancellationToken = default) =>
+        await SequencerAsync(await RequireActiveLedgerAsync(ledgerName, cancellationToken));
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in _sequencers.Keys.ToList())
+        {
+            await StopSequencerAsync(name);
+        }
+    }
+
+    private async Task StopSequencerAsync(string ledgerName)
+    {
+        if (_sequencers.TryRemove(ledgerName, out var sequencer) && sequencer.IsValueCreated)
+        {
+            await (await sequencer.Value).DisposeAsync();
+        }
+
+        if (_leases.TryRemove(ledgerName, out var lease))
+        {
+            await _ports.Lease.ReleaseAsync(lease);
+        }
+    }
+
+    private async Task<LedgerRecord> RequireActiveLedgerAsync(string ledgerName, CancellationToken cancellationToken)
+    {
+        var ledger = await _ports.Ledgers.GetAsync(ledgerName, cancellationToken);
+        return ledger is { State: LedgerState.Active }
+            ? ledger
+            : throw new BadRequestException($"Ledger {ledgerName} does not exist or is not active");
+    }
+
+    private Task<Sequencer> SequencerAsync(LedgerRecord ledger)
+    {
+        var lazy = _sequencers.GetOrAdd(ledger.Name, name => new Lazy<Task<Sequencer>>(() => StartSequencerAsync(name, ledger.StrandId)));
+        return lazy.Value;
+    }
+
+    private async Task<Sequencer> StartSequencerAsync(string ledgerName, string strandId)
+    {
+        var lease = await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration);
+        if (lease is null)
+        {
+            // Another instance sequences this ledger; forwarding commits to it is the next step (docs/engine.md).
+            _sequencers.TryRemove(ledgerName, out _);
+            throw new CapacityExceededException("Capacity exceeded");
+        }
+
+        _leases[ledgerName] = lease;
+        return await Sequencer.RecoverAsync(ledgerName, strandId, _ports.Journal, _ports.Views, _clock, _policy);
+    }
+
+    private async Task<Session> EnterSessionAsync(string sessionToken, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(sessionToken) || sessionToken.Length is < 4 or > 1024)
+        {
+            throw new BadRequestException("The parameter SessionToken is not valid");
+        }
+
+        if (!_sessions.TryGetValue(sessionToken, out var session))
+        {
+            // Another instance may have created it; its transaction state is not shared yet (docs/engine.md).
+            var record = await _ports.Sessions.GetAsync(sessionToken, cancellationToken) ?? throw InvalidSessionException.NoSuchSession();
+            session = _sessions.GetOrAdd(sessionToken, _ => new Session(record.SessionToken, record.SessionId, record.LedgerName, record.CreatedAt));
+        }
+
+        await session.Gate.WaitAsync(cancellationToken);
+        if (_clock.GetUtcNow() - session.CreatedAt > Limits.SessionLifetime)
+        {
+            session.Gate.Release();
+            await DiscardSessionAsync(session, cancellationToken);
+            throw InvalidSessionException.SessionExpired(session.Id);
+        }
+
+        return session;
+    }
+
+    private async Task<LedgerTransaction> OpenTransactionAsync(Session session, string transactionId, CancellationToken cancellationToken)
+    {
+        if (session.Transaction is not { } transaction || transaction.Id != transactionId)
+        {
+            throw new BadRequestException("No open transaction");
+        }
+
+        await CheckTransactionLifetimeAsync(session, transaction, cancellationToken);
+        return transaction;
+    }
+
+    // Past its lifetime a transaction fails every command with the text drivers match, and QLDB discards the
+    // session along with it.
+    private async Task CheckTransactionLifetimeAsync(Session session, LedgerTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_clock.GetUtcNow() - transaction.StartedAt > Limits.TransactionLifetime)
+        {
+            session.Transaction = null;
+            session.Pages.Clear();
+            await DiscardSessionAsync(session, cancellationToken);
+            throw InvalidSessionException.TransactionExpired(transaction.Id);
+        }
+    }
+
+    private async Task DiscardSessionAsync(Session session, CancellationToken cancellationToken)
+    {
+        _sessions.TryRemove(session.Token, out _);
+        await _ports.Sessions.DeleteAsync(session.Token, cancellationToken);
+    }
+
+    private async Task CloseTransactionAsync(Session session, CancellationToken cancellationToken)
+    {
+        session.Transaction = null;
+        session.Pages.Clear();
+        await SaveSessionAsync(session, cancellationToken);
+    }
+
+    private async Task SaveSessionAsync(Session session, CancellationToken cancellationToken)
+    {
+        while (await _ports.Sessions.GetAsync(session.Token, cancellationToken) is { } record)
+        {
+            var updated = record with { TransactionId = session.Transaction?.Id, TransactionStartedAt = session.Transaction?.StartedAt };
+            if (await _ports.Sessions.TryUpdateAsync(updated, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private ResultPage FirstPage(Session session, LedgerTransaction transaction, IReadOnlyList<IonValue> values) =>
+        NextPage(session, transaction, new Queue<IonValue>(values));
+
+    private ResultPage NextPage(Session session, LedgerTransaction transaction, Queue<IonValue> remaining)
+    {
+        var page = new List<IonValue>(Math.Min(remaining.Count, Limits.PageSize));
+        while (page.Count < Limits.PageSize && remaining.TryDequeue(out var value))
+        {
+            page.Add(value);
+        }
+
+        if (remaining.Count == 0)
+        {
+            return new ResultPage(page, null);
+        }
+
+        var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{transaction.Id}:{QldbId.New()}"));
+        session.Pages[token] = remaining;
+        return new ResultPage(page, token);
+    }
+}

@@ -1,0 +1,248 @@
+using Ledger.Engine.Errors;
+using Ledger.Engine.Model;
+using Ledger.Engine.Transactions;
+using Ledger.Ion;
+using Ledger.PartiQL.Syntax;
+using Ledger.PartiQL.Syntax.Ast;
+
+namespace Ledger.Engine.Statements;
+
+/// <summary>
+/// Executes one parsed statement inside a transaction: DDL (the catalog is written through the journal as catalog
+/// revisions), INSERT, and EXEC redact_revision. Queries and FROM/UPDATE/DELETE DML need the PartiQL evaluator over
+/// <see cref="LedgerTransaction"/>'s document source; until it lands they are refused with a clear error.
+/// </summary>
+internal sealed class StatementExecutor(EngineLimits limits)
+{
+    public async ValueTask<IReadOnlyList<IonValue>> ExecuteAsync(
+        LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
+    {
+        if (parsed.FirstError is { } error)
+        {
+            throw new BadRequestException(error.Message);
+        }
+
+        if (parsed.ParameterCount != parameters.Count)
+        {
+            throw new BadRequestException($"Evaluation Error: the statement has {parsed.ParameterCount} parameter(s) but {parameters.Count} value(s) were given");
+        }
+
+        return parsed.Statement switch
+        {
+            CreateTableStatement create => [await CreateTableAsync(transaction, create, cancellationToken)],
+            DropTableStatement drop => [await DropTableAsync(transaction, drop, cancellationToken)],
+            UndropTableStatement undrop => [await UndropTableAsync(transaction, undrop, cancellationToken)],
+            CreateIndexStatement index => [await CreateIndexAsync(transaction, index, cancellationToken)],
+            DropIndexStatement index => [await DropIndexAsync(transaction, index, cancellationToken)],
+            InsertStatement insert => await InsertAsync(transaction, insert, parameters, statementIndex, cancellationToken),
+            ExecStatement exec => [await ExecAsync(transaction, exec, parameters, cancellationToken)],
+            _ => throw new BadRequestException($"Unsupported PartiQL feature: {parsed.Statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal)} statements are not available yet"),
+        };
+    }
+
+    /// <summary>The table a name resolves to in DML, with QLDB's error for names that do not.</summary>
+    public static async ValueTask<TableDescriptor> ResolveTableAsync(LedgerTransaction transaction, string name, CancellationToken cancellationToken) =>
+        await transaction.FindActiveTableAsync(name, cancellationToken) ?? throw new BadRequestException($"No such variable named '{name}'");
+
+    private static IonStruct TableIdRow(string tableId) => IonStruct.Of(new IonField("tableId", IonString.Of(tableId)));
+
+    private async ValueTask<IonValue> CreateTableAsync(LedgerTransaction transaction, CreateTableStatement create, CancellationToken cancellationToken)
+    {
+        var name = create.Table.Name;
+        ValidateTableName(name);
+        if (await transaction.FindActiveTableAsync(name, cancellationToken) is not null)
+        {
+            throw new BadRequestException($"Table with name: {name} already exists");
+        }
+
+        var tables = await transaction.ReadCatalogAsync(cancellationToken);
+        if (tables.Count(t => t.Status == TableStatus.Active) >= limits.MaxActiveTables)
+        {
+            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded");
+        }
+
+        if (tables.Count >= limits.MaxTotalTables)
+        {
+            throw new BadRequestException($"Table limit of {limits.MaxTotalTables} (active and inactive) exceeded");
+        }
+
+        var table = new TableDescriptor(QldbId.New(), name, TableStatus.Active, []);
+        await transaction.WriteCatalogAsync(table, cancellationToken);
+        return TableIdRow(table.TableId);
+    }
+
+    private static async ValueTask<IonValue> DropTableAsync(LedgerTransaction transaction, DropTableStatement drop, CancellationToken cancellationToken)
+    {
+        var table = await ResolveTableAsync(transaction, drop.Table.Name, cancellationToken);
+        await transaction.WriteCatalogAsync(table with { Status = TableStatus.Inactive }, cancellationToken);
+        return TableIdRow(table.TableId);
+    }
+
+    private async ValueTask<IonValue> UndropTableAsync(LedgerTransaction transaction, UndropTableStatement undrop, CancellationToken cancellationToken)
+    {
+        var tableId = undrop.TableId.Name;
+        var table = await transaction.FindTableByIdAsync(tableId, cancellationToken)
+            ?? throw new BadRequestException($"Table with id: {tableId} does not exist");
+        if (table.Status == TableStatus.Active)
+        {
+            throw new BadRequestException($"Table with id: {tableId} is already active");
+        }
+
+        if (await transaction.FindActiveTableAsync(table.Name, cancellationToken) is not null)
+        {
+            throw new BadRequestException($"Table with name: {table.Name} already exists");
+        }
+
+        var tables = await transaction.ReadCatalogAsync(cancellationToken);
+        if (tables.Count(t => t.Status == TableStatus.Active) >= limits.MaxActiveTables)
+        {
+            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded");
+        }
+
+        await transaction.WriteCatalogAsync(table with { Status = TableStatus.Active }, cancellationToken);
+        return TableIdRow(tableId);
+    }
+
+    private async ValueTask<IonValue> CreateIndexAsync(LedgerTransaction transaction, CreateIndexStatement create, CancellationToken cancellationToken)
+    {
+        var table = await ResolveTableAsync(transaction, create.Table.Name, cancellationToken);
+        if (create.Fields.Count != 1 || IndexField(create.Fields[0]) is not { } field)
+        {
+            throw new BadRequestException("Unsupported PartiQL feature: an index covers exactly one top-level field");
+        }
+
+        if (field.Length > limits.MaxIndexFieldLength)
+        {
+            throw new BadRequestException($"Index field name exceeds {limits.MaxIndexFieldLength} characters");
+        }
+
+        if (table.FindIndex(field) is not null)
+        {
+            throw new BadRequestException($"Index on field: {field} already exists on table {table.Name}");
+        }
+
+        if (table.Indexes.Length >= limits.MaxIndexesPerTable)
+        {
+            throw new BadRequestException($"Index limit of {limits.MaxIndexesPerTable} per table exceeded");
+        }
+
+        // The index is built by the view projector when the block is applied, before the commit is acknowledged,
+        // so it is reported ONLINE; the table stays usable throughout (DML does not conflict with the index build).
+        var index = new IndexDescriptor(QldbId.New(), field, "ONLINE");
+        await transaction.WriteCatalogAsync(table with { Indexes = table.Indexes.Add(index) }, cancellationToken);
+        return TableIdRow(table.TableId);
+    }
+
+    private static async ValueTask<IonValue> DropIndexAsync(LedgerTransaction transaction, DropIndexStatement drop, CancellationToken cancellationToken)
+    {
+        var table = await ResolveTableAsync(transaction, drop.Table.Name, cancellationToken);
+        var index = table.Indexes.FirstOrDefault(i => i.IndexId == drop.IndexId.Name)
+            ?? throw new BadRequestException($"Index with id: {drop.IndexId.Name} does not exist on table {table.Name}");
+        await transaction.WriteCatalogAsync(table with { Indexes = table.Indexes.Remove(index) }, cancellationToken);
+        return TableIdRow(table.TableId);
+    }
+
+    private static async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
+        LedgerTransaction transaction, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
+    {
+        if (insert.Table is not VariableReference { Name.Name: var tableName })
+        {
+            throw new BadRequestException("Unsupported PartiQL feature: INSERT targets a table by name");
+        }
+
+        var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
+        var documents = ConstantEvaluator.Evaluate(insert.Value, parameters) switch
+        {
+            ConstantEvaluator.Bag bag when !insert.IsValueForm => bag.Items,
+            IonList list when !insert.IsValueForm => list.Elements,
+            ConstantEvaluator.Bag => throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag"),
+            IonValue single => [single],
+            _ => throw new BadRequestException("Evaluation Error: INSERT takes a struct, a bag or a list of structs"),
+        };
+        var structs = documents.Select(d => d as IonStruct ?? throw new BadRequestException($"Evaluation Error: a document must be a struct, got {d.Type}")).ToList();
+
+        // Atomic per statement: every value is checked before anything is written.
+        var rows = new List<IonValue>(structs.Count);
+        foreach (var document in structs)
+        {
+            var id = transaction.Insert(table, document.WithoutAnnotations() as IonStruct ?? document, statementIndex);
+            rows.Add(IonStruct.Of(new IonField("documentId", IonString.Of(id))));
+        }
+
+        return rows;
+    }
+
+    private static async ValueTask<IonValue> ExecAsync(LedgerTransaction transaction, ExecStatement exec, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
+    {
+        if (exec.Procedure != "redact_revision")
+        {
+            throw new BadRequestException($"Unsupported PartiQL feature: no stored procedure named {exec.Procedure}");
+        }
+
+        if (exec.Arguments.Count != 3)
+        {
+            throw new BadRequestException("redact_revision takes a block address, a table id and a document id");
+        }
+
+        var address = ConstantEvaluator.EvaluateValue(exec.Arguments[0], parameters) as IonStruct;
+        var tableId = ConstantEvaluator.EvaluateValue(exec.Arguments[1], parameters) as IonString;
+        var documentId = ConstantEvaluator.EvaluateValue(exec.Arguments[2], parameters) as IonString;
+        if (address?["strandId"] is not IonString strandId || address["sequenceNo"] is not IonInt sequenceNo || tableId is null || documentId is null)
+        {
+            throw new BadRequestException("redact_revision takes a block address {strandId, sequenceNo}, a table id and a document id");
+        }
+
+        if (await transaction.FindTableByIdAsync(tableId.Value, cancellationToken) is null)
+        {
+            throw new BadRequestException($"Table with id: {tableId.Value} does not exist");
+        }
+
+        var history = await transaction.ReadHistoryAsync(tableId.Value, documentId.Value, cancellationToken);
+        var index = history.ToList().FindIndex(r => r.StrandId == strandId.Value && r.SequenceNo == sequenceNo.ToInt64());
+        if (index < 0)
+        {
+            throw new BadRequestException($"No revision of document {documentId.Value} in table {tableId.Value} at block address {address}");
+        }
+
+        var revision = history[index];
+        if (index == history.Count - 1)
+        {
+            throw new BadRequestException("Only an inactive revision can be redacted; this is the latest revision of the document");
+        }
+
+        if (revision.Data is null)
+        {
+            throw new BadRequestException("The revision has no data to redact (it is already redacted or records a deletion)");
+        }
+
+        transaction.Redact(new RedactionTarget(revision.StrandId, revision.SequenceNo, revision.TableId, revision.DocumentId, revision.Version));
+        return IonStruct.Of(
+            new IonField("blockAddress", revision.BlockAddress),
+            new IonField("tableId", IonString.Of(revision.TableId)),
+            new IonField("documentId", IonString.Of(revision.DocumentId)),
+            new IonField("version", IonInt.Of(revision.Version)));
+    }
+
+    private static string? IndexField(Expression expression) => expression switch
+    {
+        VariableReference { Name.Name: var name } => name,
+        PathExpression { Root: VariableReference { Name.Name: var name }, Steps.Count: 0 } => name,
+        _ => null,
+    };
+
+    private static void ValidateTableName(string name)
+    {
+        var valid = name.Length is >= 1 and <= 128
+            && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        if (!valid)
+        {
+            throw new BadRequestException($"Invalid table name: {name} (1-128 letters, digits or underscores, starting with a letter or underscore)");
+        }
+
+        if (name.StartsWith("_ql_", StringComparison.Ordinal))
+        {
+            throw new BadRequestException($"Invalid table name: {name} (the prefix _ql_ is reserved)");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Ledger.Engine.Model;
+using Ledger.Ion;
+using Ledger.Journal;
+using Ledger.Journal.Tree;
+using Ledger.Journal.Verification;
+
+namespace Ledger.Engine.Tests;
+
+public sealed class JournalVerificationTests
+{
+    [Fact]
+    public async Task Every_block_verifies_and_the_digest_proves_every_revision()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE Car", "CREATE INDEX ON Car (VIN)");
+        for (var i = 0; i < 12; i++)
+        {
+            await fixture.RunAsync(("INSERT INTO Car << ?, ? >>", [IonText.Parse($"{{VIN: \"V{i}\"}}"), IonText.Parse($"{{VIN: \"W{i}\", n: {i}}}")]));
+        }
+
+        var blocks = await fixture.BlocksAsync();
+        Assert.Equal(13, blocks.Count);
+        Assert.Equal(Enumerable.Range(0, 13).Select(i => (long)i), blocks.Select(b => b.SequenceNo));
+        BlockVerifier.VerifyChain(blocks.Select(b => b.Hashes).ToList()).ThrowIfInvalid();
+        Assert.Null(blocks[0].Hashes.PreviousBlockHash);
+
+        var (digest, strandId, tip) = await fixture.Engine.GetDigestAsync(fixture.LedgerName);
+        Assert.Equal(12, tip);
+        var nodes = fixture.Ports.Journal.Nodes(fixture.LedgerName);
+        foreach (var block in blocks)
+        {
+            Assert.Equal(strandId, block.StrandId);
+
+            // transactionInfo is one of the entries, and each statement digest is the statement's Ion hash.
+            Assert.Contains(EngineFixture.IonHashOf(block.TransactionInfo), block.Hashes.EntriesHashList);
+            var revisionHashes = block.Revisions.Select(r => r.Hash).ToArray();
+            var layout = BlockHashBuilder.Layout(hasRevisions: true, hasRedactionInfo: false);
+            var journalPath = await JournalProofBuilder.InclusionProofAsync(nodes, block.SequenceNo, tip + 1);
+            for (var r = 0; r < block.Revisions.Length; r++)
+            {
+                var revision = block.Revisions[r];
+                Assert.Equal(revision.Hash, revision.ComputeHash());
+                var prefix = BlockHashBuilder.RevisionProofPrefix(revisionHashes, r, block.Hashes.EntriesHashList, layout.RevisionsRootIndex, block.Hashes.PreviousBlockHash);
+                ProofVerifier.VerifyRevision(revision.Hash, block.SequenceNo, tip + 1, [.. prefix, .. journalPath], digest, block.Hashes.BlockHash).ThrowIfInvalid();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_block_has_QLDBs_shape()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T");
+        await fixture.RunAsync(("INSERT INTO T VALUE ?", [IonText.Parse("{a: 1}")]));
+        var block = (await fixture.BlocksAsync())[1];
+        var ion = block.ToIon();
+        Assert.Equal(
+            ["blockAddress", "transactionId", "blockTimestamp", "blockHash", "entriesHash", "previousBlockHash", "entriesHashList", "transactionInfo", "revisions"],
+            ion.Fields.Select(f => f.Name.Text));
+        var statement = (IonStruct)((IonList)((IonStruct)ion["transactionInfo"]!)["statements"]!)[0];
+        Assert.NotEqual(EngineFixture.IonHashOf(IonString.Of("INSERT INTO T VALUE ?")), block.Statements[0].StatementDigest);
+        Assert.Equal(
+            QldbHash.Dot(EngineFixture.IonHashOf(IonString.Of("INSERT INTO T VALUE ?")), EngineFixture.IonHashOf(IonText.Parse("{a: 1}"))),
+            new Hash32(((IonBlob)statement["statementDigest"]!).Span));
+        var revision = (IonStruct)Assert.Single((IonList)ion["revisions"]!);
+        Assert.Equal(["blockAddress", "hash", "data", "metadata"], revision.Fields.Select(f => f.Name.Text));
+        var metadata = (IonStruct)revision["metadata"]!;
+        Assert.Equal(IonInt.Of(0), metadata["version"]);
+        Assert.Equal(block.TransactionId, ((IonString)metadata["txId"]!).Value);
+        var txTime = ((IonTimestampValue)metadata["txTime"]!).Value;
+        Assert.Equal(3, txTime.FractionDigits);
+        Assert.Equal(0, txTime.OffsetMinutes);
+
+        // The catalog revision of CREATE TABLE shows as a system revision: only its hash.
+        var catalogRevision = (IonStruct)Assert.Single((IonList)(await fixture.BlocksAsync())[0].ToIon()["revisions"]!);
+        Assert.Equal(["hash"], catalogRevision.Fields.Select(f => f.Name.Text));
+        var documents = (IonStruct)((IonStruct)ion["transactionInfo"]!)["documents"]!;
+        var touch = (IonStruct)documents[0].Value;
+        Assert.Equal("T", ((IonString)touch["tableName"]!).Value);
+    }
+
+    [Fact]
+    public async Task Read_only_transactions_write_no_block()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T");
+        var table = await fixture.TableAsync("T");
+        var outcome = await fixture.RunInternalAsync(async t => await t.ScanAsync(table, default));
+        Assert.Null(outcome.SequenceNo);
+        Assert.Single(await fixture.BlocksAsync());
+    }
+
+    [Fact]
+    public async Task A_new_sequencer_recovers_the_tree_and_rebuilds_views_from_the_journal()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T", "CREATE INDEX ON T (k)");
+        await fixture.RunAsync(("INSERT INTO T << ?, ? >>", [IonText.Parse("{k: 1}"), IonText.Parse("{k: 2}")]));
+        var (digest, _, _) = await fixture.Engine.GetDigestAsync(fixture.LedgerName);
+
+        // Views are derived data: drop them and start a fresh engine over the same journal.
+        await fixture.Engine.DisposeAsync();
+        await fixture.Ports.Views.ClearAsync(fixture.LedgerName);
+        await using var restarted = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var (recovered, _, tip) = await restarted.GetDigestAsync(fixture.LedgerName);
+        Assert.Equal((digest, 1L), (recovered, tip));
+        var sequencer = await restarted.GetSequencerAsync(fixture.LedgerName);
+        Assert.Equal(2, sequencer.CommittedSize);
+        var table = (await fixture.Ports.Views.GetCatalogAsync(fixture.LedgerName, 2)).Single();
+        Assert.Single(table.Indexes);
+        var page = await fixture.Ports.Views.ScanTableAsync(fixture.LedgerName, table.TableId, 2, null, 10);
+        Assert.Equal(2, page.Revisions.Count);
+        Assert.Single(await fixture.Ports.Views.FindIndexCandidatesAsync(fixture.LedgerName, table.TableId, "k", IndexKey.From(IonInt.Of(2)), 2));
+    }
+}
