@@ -100,8 +100,16 @@ public sealed class EventHubProducerClient
             }
             catch (RequestFailedException e)
             {
-                throw new EventHubsSendException(e.Status, Describe(e.Status, e.ErrorCode, sent), e.ErrorCode,
+                // The first line of Azure.Core's message is the service's error detail (or the network error).
+                var detail = e.Message.Split('\n', 2)[0];
+                throw new EventHubsSendException(e.Status, Describe(e.Status, e.ErrorCode, sent) + " " + detail, e.ErrorCode,
                     EventHubsSendException.Classify(e.Status), sent, e);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is RequestFailedException lastAttempt)
+            {
+                // Every attempt failed without a response (connection refused, reset): the retry policy aggregates them.
+                throw new EventHubsSendException(lastAttempt.Status, Describe(lastAttempt.Status, lastAttempt.ErrorCode, sent) + " " + lastAttempt.Message, lastAttempt.ErrorCode,
+                    EventHubsSendException.Classify(lastAttempt.Status), sent, e);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
