@@ -12,8 +12,8 @@ param location string = resourceGroup().location
 @maxLength(10)
 param baseName string = 'ledger'
 
-@description('Upper bound on Flex Consumption instances (each ledger has one sequencer; ledgers spread across instances).')
-@minValue(1)
+@description('Upper bound on Flex Consumption instances, 40 to 1000 (each ledger has one sequencer; ledgers spread across instances).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
