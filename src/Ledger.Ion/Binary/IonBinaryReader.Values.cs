@@ -171,7 +171,18 @@ public ref partial struct IonBinaryReader
 
         try
         {
-            return IonTimestamp.FromUtcFields(precision, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fraction, offset);
+            // Below minute precision there is no local time, so the offset is unknown whatever the bytes say.
+            if (precision < TimestampPrecision.Minute || offset is null or 0)
+            {
+                return new IonTimestamp(
+                    precision, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fraction,
+                    precision < TimestampPrecision.Minute ? null : offset);
+            }
+
+            // The binary fields are UTC; the model keeps local time (UTC + offset).
+            var local = new DateTime(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], DateTimeKind.Unspecified)
+                .AddMinutes(offset.Value);
+            return new IonTimestamp(precision, local.Year, local.Month, local.Day, local.Hour, local.Minute, local.Second, fraction, offset);
         }
         catch (ArgumentException e)
         {
