@@ -88,6 +88,25 @@ public sealed class HashTests
     }
 
     [Fact]
+    public async Task Dot_gives_the_same_results_on_many_threads_at_once()
+    {
+        var leaves = Enumerable.Range(0, 256).Select(i => NaiveJournalTree.SyntheticLeaf(i)).ToArray();
+        var expected = leaves.Zip(leaves.Skip(1), (a, b) => System.Security.Cryptography.SHA256.HashData(
+            a.CompareQldbOrder(b) < 0 ? [.. a.ToArray(), .. b.ToArray()] : [.. b.ToArray(), .. a.ToArray()])).ToArray();
+        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i], QldbHash.Dot(leaves[i], leaves[i + 1]).ToArray());
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+    }
+
+    [Fact]
     public void MerkleRoot_of_nothing_is_undefined() =>
         Assert.Throws<ArgumentException>(() => QldbHash.MerkleRoot([]));
 
