@@ -105,11 +105,15 @@ public sealed class EventHubProducerClient
                 throw new EventHubsSendException(e.Status, Describe(e.Status, e.ErrorCode, sent) + " " + detail, e.ErrorCode,
                     EventHubsSendException.Classify(e.Status), sent, e);
             }
-            catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is RequestFailedException lastAttempt)
+            catch (AggregateException e) when (!cancellationToken.IsCancellationRequested
+                && e.InnerExceptions.All(inner => inner is RequestFailedException or OperationCanceledException))
             {
-                // Every attempt failed without a response (connection refused, reset): the retry policy aggregates them.
-                throw new EventHubsSendException(lastAttempt.Status, Describe(lastAttempt.Status, lastAttempt.ErrorCode, sent) + " " + lastAttempt.Message, lastAttempt.ErrorCode,
-                    EventHubsSendException.Classify(lastAttempt.Status), sent, e);
+                // Every attempt failed without a response (connection refused or reset, network timeout): the retry
+                // policy aggregates them. Status 0 and transient, like a single network failure.
+                var lastAttempt = e.InnerExceptions[^1];
+                var (status, code) = lastAttempt is RequestFailedException failed ? (failed.Status, failed.ErrorCode) : (0, "NetworkTimeout");
+                throw new EventHubsSendException(status, Describe(status, code, sent) + " " + lastAttempt.Message, code,
+                    EventHubsSendException.Classify(status), sent, e);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -254,4 +254,53 @@ public sealed class EventHubProducerClientTests
         Assert.Equal((0, EventHubsFailureKind.Transient), (error.Status, error.Kind));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_send_that_lands_after_the_client_timed_out_is_resent_duplicates_but_no_gaps()
+    {
+        await using var fake = await FakeEventHubsEndpoint.StartAsync();
+        fake.DelayNext(1, TimeSpan.FromSeconds(1.5));
+        var producer = SasProducer(fake, o => o.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(300));
+
+        var result = (await producer.SendBatchAsync(Records(3), "stream-1")).Value;
+
+        Assert.Equal(3, result.EventCount);
+        Assert.Equal(["stream-1/0", "stream-1/1", "stream-1/2", "stream-1/0", "stream-1/1", "stream-1/2"], fake.Events.Select(e => e.RecordId));
+    }
+
+    [Fact]
+    public async Task Network_timeouts_after_the_retries_are_transient_with_status_zero()
+    {
+        await using var fake = await FakeEventHubsEndpoint.StartAsync();
+        fake.DelayNext(2, TimeSpan.FromSeconds(1));
+        var producer = SasProducer(fake, o =>
+        {
+            o.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(200);
+            o.Retry.MaxRetries = 1;
+        });
+
+        var error = await Assert.ThrowsAsync<EventHubsSendException>(() => producer.SendBatchAsync(Records(1), "stream-1"));
+
+        Assert.Equal((0, EventHubsFailureKind.Transient, "NetworkTimeout"), (error.Status, error.Kind, error.ErrorCode));
+        Assert.Equal(2, fake.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_sas_token_is_reused_and_renewed_before_it_expires()
+    {
+        await using var fake = await FakeEventHubsEndpoint.StartAsync();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var producer = SasProducer(fake, o => o.TimeProvider = clock);
+
+        await producer.SendBatchAsync(Records(1));
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await producer.SendBatchAsync(Records(1));
+        clock.Advance(TimeSpan.FromMinutes(26));
+        await producer.SendBatchAsync(Records(1));
+
+        var tokens = fake.Requests.Select(r => r.Authorization).ToList();
+        Assert.All(fake.Requests, r => Assert.Equal(201, r.Status));
+        Assert.Equal(tokens[0], tokens[1]);
+        Assert.NotEqual(tokens[1], tokens[2]);
+    }
 }

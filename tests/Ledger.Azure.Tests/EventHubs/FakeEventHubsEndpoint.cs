@@ -47,7 +47,10 @@ public sealed record ReceivedEvent(int RequestNumber, string? PartitionId, strin
 }
 
 /// <summary>A request as the fake saw it, with the status it answered.</summary>
-public sealed record ReceivedRequest(int Number, string Path, string? AuthorizationScheme, string? ContentType, int BodyLength, int Status, TimeSpan ReceivedAfterStart);
+public sealed record ReceivedRequest(int Number, string Path, string? Authorization, string? ContentType, int BodyLength, int Status, TimeSpan ReceivedAfterStart)
+{
+    public string? AuthorizationScheme => Authorization?.Split(' ')[0];
+}
 
 /// <summary>
 /// A real HTTP server (Kestrel on a free 127.0.0.1 port) implementing the Event Hubs REST send contract:
@@ -55,7 +58,8 @@ public sealed record ReceivedRequest(int Number, string Path, string? Authorizat
 /// SAS tokens recomputed with the known key (expired ones get 401) or a configured bearer token, the JSON batch format
 /// with one PartitionKey per request (single-event bodies otherwise), the body size limit (413), 201 on success, and
 /// accepted events stored in order. Failures can be scripted: the next N requests answer a given status (with
-/// Retry-After) before any validation, as a throttled or failing service would.
+/// Retry-After) before any validation, or are processed normally but answered only after a delay (a send that lands
+/// although the client timed out).
 /// </summary>
 public sealed class FakeEventHubsEndpoint : IAsyncDisposable
 {
@@ -66,7 +70,7 @@ public sealed class FakeEventHubsEndpoint : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<ReceivedEvent> _events = [];
     private readonly List<ReceivedRequest> _requests = [];
-    private readonly Queue<(int Status, TimeSpan? RetryAfter)> _scriptedFailures = new();
+    private readonly Queue<(int Status, TimeSpan? RetryAfter, TimeSpan Delay)> _scriptedFailures = new();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     private FakeEventHubsEndpoint(FakeEventHubsSettings settings, WebApplication app, X509Certificate2? certificate)
@@ -134,7 +138,22 @@ public sealed class FakeEventHubsEndpoint : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                _scriptedFailures.Enqueue((status, retryAfter));
+                _scriptedFailures.Enqueue((status, retryAfter, TimeSpan.Zero));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> requests are processed normally (events stored) but answered only after
+    /// <paramref name="delay"/>: a client with a shorter timeout retries a send that did land.
+    /// </summary>
+    public void DelayNext(int count, TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _scriptedFailures.Enqueue((0, null, delay));
             }
         }
     }
@@ -172,20 +191,20 @@ public sealed class FakeEventHubsEndpoint : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
 
         int number;
-        (int Status, TimeSpan? RetryAfter)? scripted;
+        (int Status, TimeSpan? RetryAfter, TimeSpan Delay)? scripted;
         lock (_gate)
         {
             number = _requests.Count + 1;
             scripted = _scriptedFailures.TryDequeue(out var failure) ? failure : null;
         }
 
-        var (status, detail, accepted) = scripted is { } script
+        var (status, detail, accepted) = scripted is { Status: not 0 } script
             ? (script.Status, "Scripted failure.", (List<ReceivedEvent>?)null)
             : Validate(request, hub, partitionId, authorization, body, number);
 
         lock (_gate)
         {
-            _requests.Add(new ReceivedRequest(number, request.Path, authorization.Split(' ')[0] is { Length: > 0 } scheme ? scheme : null,
+            _requests.Add(new ReceivedRequest(number, request.Path, authorization.Length > 0 ? authorization : null,
                 request.ContentType, body.Length, status, _clock.Elapsed));
             if (accepted is not null)
             {
@@ -193,6 +212,11 @@ public sealed class FakeEventHubsEndpoint : IAsyncDisposable
             }
         }
 
+        if (scripted is { Delay: var delay } && delay > TimeSpan.Zero)
+        {
+            // Deliberately not cancelled with the request: the events are stored, only the answer is late.
+            await Task.Delay(delay);
+        }
         context.Response.StatusCode = status;
         if (status != 201)
         {
