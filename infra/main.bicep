@@ -116,7 +116,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerName: deploymentContainerName
     eventHubsNamespaceFqdn: eventHubs.outputs.namespaceFqdn
     eventHubName: eventHubs.outputs.eventHubName
-    appInsightsConnectionString: monitoring.outputs.connectionString
+    appInsightsName: monitoring.outputs.appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     allowedOrigins: allowedOrigins

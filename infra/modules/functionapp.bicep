@@ -18,10 +18,15 @@ param tableEndpoint string
 param deploymentContainerName string
 param eventHubsNamespaceFqdn string
 param eventHubName string
-param appInsightsConnectionString string
+@description('Application Insights component in this resource group; its connection string goes to the host.')
+param appInsightsName string
 param maximumInstanceCount int
 param instanceMemoryMB int
 param allowedOrigins array
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -93,7 +98,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
-          value: appInsightsConnectionString
+          value: appInsights.properties.ConnectionString
         }
         // The handler (LedgerHostOptions): token endpoints instead of Ledger__StorageConnectionString.
         {

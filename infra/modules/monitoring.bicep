@@ -27,4 +27,4 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-output connectionString string = appInsights.properties.ConnectionString
+output appInsightsName string = appInsights.name

@@ -140,6 +140,35 @@ public sealed partial class InfraPolicyTests
         Assert.Contains(setting, AppSettings().Keys);
     }
 
+    [Theory]
+    [InlineData("Ledger__TableEndpoint", "storage.outputs.tableEndpoint")]
+    [InlineData("Ledger__BlobEndpoint", "storage.outputs.blobEndpoint")]
+    [InlineData("Ledger__ManagedIdentityClientId", "identity.outputs.clientId")]
+    [InlineData("Ledger__EventHubsNamespace", "eventHubs.outputs.namespaceFqdn")]
+    [InlineData("Ledger__EventHubName", "eventHubs.outputs.eventHubName")]
+    [InlineData("AzureWebJobsStorage__accountName", "storage.outputs.name")]
+    public void Setting_is_wired_from_the_resource_that_provides_it(string setting, string mainExpression)
+    {
+        var (siteFile, _) = InfraFiles.Single("Microsoft.Web/sites");
+        var siteParam = AppSettings()[setting];
+        Assert.Contains(siteFile.Params, p => p.Name == siteParam);
+
+        var call = InfraFiles.Main.Modules.Single(m =>
+            Path.GetFullPath(Path.Combine(Path.GetDirectoryName(InfraFiles.Main.FilePath)!, m.Path)) == Path.GetFullPath(siteFile.FilePath));
+        var passed = Regex.Match(BicepDocument.PropertyBlock(call.Body, "params")!, $@"(?m)^\s+{siteParam}:\s*(.+?)\s*$");
+        Assert.True(passed.Success, $"main.bicep does not pass {siteParam} to {call.Path}");
+        Assert.Equal(mainExpression, passed.Groups[1].Value);
+    }
+
+    [Fact]
+    public void Endpoint_outputs_come_from_the_storage_account_itself()
+    {
+        var (document, storage) = InfraFiles.Single("Microsoft.Storage/storageAccounts");
+
+        Assert.Contains($"output tableEndpoint string = {storage.Symbol}.properties.primaryEndpoints.table", document.Code, StringComparison.Ordinal);
+        Assert.Contains($"output blobEndpoint string = {storage.Symbol}.properties.primaryEndpoints.blob", document.Code, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void App_settings_use_identities_and_no_worker_runtime()
     {
