@@ -31,9 +31,10 @@ public sealed class EventHubProducerClient
     {
         ArgumentNullException.ThrowIfNull(connection);
         options ??= new EventHubProducerClientOptions();
-        if (options.MaxRequestBodyBytes < 1024)
+        if (options.MaxRequestBodyBytes is < 1024 or > EventHubProducerClientOptions.ServiceMaxRequestBodyBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes, "MaxRequestBodyBytes must be at least 1024.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes,
+                $"MaxRequestBodyBytes must be 1024..{EventHubProducerClientOptions.ServiceMaxRequestBodyBytes} (the service's 1 MB).");
         }
         _maxRequestBodyBytes = options.MaxRequestBodyBytes;
         HubName = connection.HubName;

@@ -11,6 +11,9 @@ public sealed class EventHubProducerClientOptions : ClientOptions
     /// <summary>The Standard tier's 1 MB limit minus headroom for the service's own envelope.</summary>
     public const int DefaultMaxRequestBodyBytes = 1_000_000;
 
+    /// <summary>The service's limit for one HTTP send (Standard, Premium and Dedicated: 1 MB).</summary>
+    public const int ServiceMaxRequestBodyBytes = 1024 * 1024;
+
     /// <summary>Creates the defaults: exponential retries, a 4 s ServerBusy floor, 1,000,000-byte requests, 1 h SAS tokens.</summary>
     public EventHubProducerClientOptions()
     {

@@ -303,4 +303,19 @@ public sealed class EventHubProducerClientTests
         Assert.Equal(tokens[0], tokens[1]);
         Assert.NotEqual(tokens[1], tokens[2]);
     }
+
+    [Fact]
+    public async Task Invalid_arguments_are_rejected_before_anything_is_sent()
+    {
+        await using var fake = await FakeEventHubsEndpoint.StartAsync();
+        var producer = SasProducer(fake);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.SendBatchAsync([]));
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.SendBatchAsync(Records(1), new string('k', 129)));
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.SendBatchAsync(Records(1), ""));
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.SendBatchToPartitionAsync(Records(1), " "));
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.SendBatchAsync([.. Records(1), new EventData(new BinaryData(new byte[1_000_000]), "huge")]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SasProducer(fake, o => o.MaxRequestBodyBytes = 2_000_000));
+        Assert.Empty(fake.Requests);
+    }
 }
