@@ -19,9 +19,14 @@ public sealed class PartiQLPlanner
     private readonly List<Diagnostic> diagnostics = [];
     private readonly List<SourcePlan> sources = [];
 
-    private PartiQLPlanner(string text, ICatalog catalog)
+    private readonly bool hasSubqueries;
+    private readonly bool hasAggregates;
+
+    private PartiQLPlanner(ParseResult parsed, ICatalog catalog)
     {
-        this.text = text;
+        text = parsed.Text;
+        hasSubqueries = parsed.HasSubqueries;
+        hasAggregates = parsed.HasAggregates;
         this.catalog = catalog;
     }
 
@@ -38,7 +43,7 @@ public sealed class PartiQLPlanner
             return new StatementPlan(parsed.Statement, [], parsed.Diagnostics);
         }
 
-        var planner = new PartiQLPlanner(parsed.Text, catalog);
+        var planner = new PartiQLPlanner(parsed, catalog);
         planner.PlanStatement(parsed.Statement);
         if (suppliedParameters is { } supplied && supplied != parsed.ParameterCount && planner.diagnostics.Count == 0)
         {
@@ -483,6 +488,11 @@ public sealed class PartiQLPlanner
     /// <see cref="PlanSelect"/> handles) so that a nested query reading a table is reported.</summary>
     private void CheckNestedQueries(SyntaxNode node, IReadOnlyList<string> scope)
     {
+        if (!hasSubqueries)
+        {
+            return;
+        }
+
         foreach (var descendant in SyntaxTree.DescendantsAndSelf(node, intoSubqueries: false))
         {
             if (descendant is SubqueryExpression subquery)
@@ -496,7 +506,7 @@ public sealed class PartiQLPlanner
     /// aggregate or a constant (spec §10).</summary>
     private void CheckAggregates(SelectStatement select)
     {
-        if (select.Projection is not ProjectList list)
+        if (!hasAggregates || select.Projection is not ProjectList list)
         {
             return;
         }

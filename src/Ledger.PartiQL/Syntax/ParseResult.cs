@@ -20,6 +20,12 @@ public sealed record ParseResult(
 {
     public bool HasErrors => Diagnostics.Count > 0;
 
+    /// <summary>True when the statement contains a nested query; lets the planner skip whole-tree checks.</summary>
+    public bool HasSubqueries { get; init; }
+
+    /// <summary>True when the statement contains an aggregate call.</summary>
+    public bool HasAggregates { get; init; }
+
     /// <summary>The diagnostic a client should see: the first one found.</summary>
     public Diagnostic? FirstError => Diagnostics.Count > 0 ? Diagnostics[0] : null;
 }

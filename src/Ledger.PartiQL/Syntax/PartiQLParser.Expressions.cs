@@ -43,7 +43,7 @@ public sealed partial class PartiQLParser
         try
         {
             var start = Current.Span.Start;
-            return Located(new SubqueryExpression(ParseSelect()), start);
+            return Subquery(ParseSelect(), start);
         }
         finally
         {
@@ -443,7 +443,7 @@ public sealed partial class PartiQLParser
             {
                 var query = ParseSelect();
                 Expect(TokenKind.CloseParen, "')'");
-                return Located(new SubqueryExpression(query), start);
+                return Subquery(query, start);
             }
             finally
             {
@@ -588,8 +588,15 @@ public sealed partial class PartiQLParser
         return Located(new FunctionCall(name, arguments), nameToken.Span.Start);
     }
 
+    private SubqueryExpression Subquery(SelectStatement query, int start)
+    {
+        sawSubquery = true;
+        return Located(new SubqueryExpression(query), start);
+    }
+
     private AggregateCall ParseAggregate()
     {
+        sawAggregate = true;
         var nameToken = Next();
         var function = nameToken.Keyword switch
         {

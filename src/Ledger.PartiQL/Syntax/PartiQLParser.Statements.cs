@@ -333,7 +333,7 @@ public sealed partial class PartiQLParser
         {
             // INSERT … SELECT parses; the planner rejects it because the subquery reads a table.
             var queryStart = Current.Span.Start;
-            value = Located(new SubqueryExpression(ParseSelect()), queryStart);
+            value = Subquery(ParseSelect(), queryStart);
         }
         else
         {

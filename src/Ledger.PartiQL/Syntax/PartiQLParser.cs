@@ -28,6 +28,8 @@ public sealed partial class PartiQLParser
     private bool nestingReported;
     private int lastErrorOffset = -1;
     private int parameterCount;
+    private bool sawSubquery;
+    private bool sawAggregate;
 
     private PartiQLParser(string text)
     {
@@ -44,7 +46,11 @@ public sealed partial class PartiQLParser
         var statement = parser.ParseStatement();
         var skipped = parser.FinishStatement();
         return new ParseResult(text, statement, skipped, (IReadOnlyList<Diagnostic>?)parser.diagnostics ?? [],
-            parser.parameterCount);
+            parser.parameterCount)
+        {
+            HasSubqueries = parser.sawSubquery,
+            HasAggregates = parser.sawAggregate,
+        };
     }
 
     /// <summary>Parses a lone expression (used by tests and tools; statements must go through <see cref="Parse"/>).</summary>

@@ -247,4 +247,17 @@ public class ParserTests
     {
         ParseClean<SelectStatement>("SELECT * FROM T;");
     }
+
+    [Theory]
+    [InlineData("SELECT * FROM T", false, false)]
+    [InlineData("SELECT COUNT(*) FROM T", false, true)]
+    [InlineData("SELECT (SELECT VALUE x FROM @t.l AS x) FROM T AS t", true, false)]
+    [InlineData("SELECT VALUE EXISTS(SELECT VALUE MAX(x) FROM @t.l AS x) FROM T AS t", true, true)]
+    [InlineData("INSERT INTO T SELECT VALUE v FROM V AS v", true, false)]
+    public void Parse_result_flags_nested_queries_and_aggregates(string text, bool subqueries, bool aggregates)
+    {
+        var result = PartiQLParser.Parse(text);
+        Assert.False(result.HasErrors);
+        Assert.Equal((subqueries, aggregates), (result.HasSubqueries, result.HasAggregates));
+    }
 }
