@@ -37,7 +37,7 @@ public sealed class Sequencer : IAsyncDisposable
     private long _windowStart;
     private long _size;
     private Hash32? _lastBlockHash;
-    private IonTimestamp _lastTimestamp;
+    private IonTimestamp? _lastTimestamp;
     private TaskCompletionSource<LinkedCommitInfo> _commitTcs = NewCommitSource();
     private CommitFailureException? _fatal;
 
@@ -87,6 +87,12 @@ public sealed class Sequencer : IAsyncDisposable
 
         await views.SetWatermarkAsync(ledgerName, tip.Size, cancellationToken);
         var sequencer = new Sequencer(ledgerName, strandId, journal, views, clock ?? TimeProvider.System, policy ?? CommitPolicy.Default, tree, tip);
+        if (tip.Size > 0)
+        {
+            var last = await journal.ReadBlocksAsync(ledgerName, tip.Size - 1, tip.Size, 1, cancellationToken);
+            sequencer._lastTimestamp = last.Blocks[0].BlockTimestamp;
+        }
+
         foreach (var table in await views.GetCatalogAsync(ledgerName, tip.Size, cancellationToken))
         {
             sequencer._catalog[table.TableId] = table;
@@ -386,7 +392,7 @@ public sealed class Sequencer : IAsyncDisposable
     private IonTimestamp Now()
     {
         var timestamp = QldbTime.ToTimestamp(_clock.GetUtcNow());
-        return _size > 0 && timestamp < _lastTimestamp ? _lastTimestamp : timestamp;
+        return _lastTimestamp is { } last && timestamp < last ? last : timestamp;
     }
 
     private sealed class PendingCommit(CommitRequest request)

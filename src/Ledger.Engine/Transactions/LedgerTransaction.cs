@@ -151,6 +151,23 @@ internal sealed class LedgerTransaction
         return result;
     }
 
+    /// <summary>The committed revisions of a table's live documents at the snapshot; records a whole-table scan.</summary>
+    public async ValueTask<IReadOnlyList<DocumentRevision>> ScanCommittedAsync(TableDescriptor table, CancellationToken cancellationToken)
+    {
+        Reads.AddTableScan(table.TableId);
+        var result = new List<DocumentRevision>();
+        string? token = null;
+        do
+        {
+            var page = await _views.ScanTableAsync(_ledgerName, table.TableId, Snapshot, token, 500, cancellationToken);
+            result.AddRange(page.Revisions);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return result;
+    }
+
     /// <summary>
     /// Documents whose top-level <paramref name="field"/> equals <paramref name="value"/>: through the index when the
     /// snapshot's catalog has one (records the index key and each document read), else by a recorded full scan.

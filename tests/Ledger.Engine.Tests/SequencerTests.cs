@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using Ledger.Engine.Errors;
+using Ledger.Engine.InMemory;
+using Ledger.Engine.Model;
+using Ledger.Engine.Sequencing;
+using Ledger.Engine.Transactions;
+using Ledger.Ion;
+
+namespace Ledger.Engine.Tests;
+
+public sealed class SequencerTests
+{
+    private static readonly TableDescriptor Table = new("0000000000000000000001", "T", TableStatus.Active, []);
+
+    private static CommitRequest Insert(long snapshot, ReadSet? reads = null) => new(
+        QldbId.New(),
+        snapshot,
+        reads ?? new ReadSet(),
+        [],
+        [new PendingDocument(Table.TableId, Table.Name, QldbId.New(), 0, IonStruct.Of(new IonField("a", IonInt.Of(1))), [0])],
+        [],
+        [new StatementRecord("INSERT INTO T VALUE {'a': 1}", QldbTime.ToTimestamp(DateTimeOffset.UnixEpoch), default)]);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(100)]
+    public async Task Grouped_commits_get_dense_sequence_numbers_and_the_chain_of_commit_tasks_covers_them(int group)
+    {
+        var journal = new InMemoryJournalStore();
+        await using var sequencer = await Sequencer.RecoverAsync("l", QldbId.New(), journal, new InMemoryViewStore(), TimeProvider.System, CommitPolicy.MaxGroup(group));
+        var firstCommit = sequencer.CommitTask;
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => sequencer.EnqueueAndWaitForCommitAsync(Insert(0))));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long?)i), results.Select(r => r.Block?.SequenceNo).Order());
+        Assert.Equal(20, sequencer.CommittedSize);
+        await sequencer.WaitForCommitAsync(20);
+        Assert.Equal(0, (await firstCommit).Info.FromSize);
+        Assert.Equal(20, (await journal.GetTipAsync("l")).Size);
+    }
+
+    [Fact]
+    public async Task A_read_invalidated_earlier_in_the_same_group_is_a_conflict()
+    {
+        await using var sequencer = await Sequencer.RecoverAsync("l", QldbId.New(), new InMemoryJournalStore(), new InMemoryViewStore(), TimeProvider.System);
+        var scanner = new ReadSet();
+        scanner.AddTableScan(Table.TableId);
+        var writer = sequencer.EnqueueAndWaitForCommitAsync(Insert(0));
+        var reader = sequencer.EnqueueAndWaitForCommitAsync(Insert(0, scanner));
+        await writer;
+        await Assert.ThrowsAsync<OccConflictException>(() => reader);
+        Assert.Equal(1, sequencer.CommittedSize);
+    }
+
+    [Fact]
+    public async Task A_sequencer_whose_slot_was_taken_fails_with_the_range_and_stays_fenced()
+    {
+        var journal = new InMemoryJournalStore();
+        var views = new InMemoryViewStore();
+        await using var stale = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await using (var other = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        {
+            await other.EnqueueAndWaitForCommitAsync(Insert(0));
+        }
+
+        var failure = await Assert.ThrowsAsync<CommitFailureException>(() => stale.EnqueueAndWaitForCommitAsync(Insert(0)));
+        Assert.True(failure.IsFatal);
+        Assert.Equal(new CommitInfo(0, 1), failure.Range);
+        await Assert.ThrowsAsync<CommitFailureException>(() => stale.EnqueueAndWaitForCommitAsync(Insert(1)));
+        Assert.Equal(1, (await journal.GetTipAsync("l")).Size);
+    }
+
+    [Fact]
+    public async Task Old_snapshots_are_validated_from_the_journal_after_a_restart()
+    {
+        var journal = new InMemoryJournalStore();
+        var views = new InMemoryViewStore();
+        var reads = new ReadSet();
+        reads.AddTableScan(Table.TableId);
+        await using (var first = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        {
+            await first.EnqueueAndWaitForCommitAsync(Insert(0));
+        }
+
+        await using var restarted = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await Assert.ThrowsAsync<OccConflictException>(() => restarted.EnqueueAndWaitForCommitAsync(Insert(0, reads)));
+        await restarted.EnqueueAndWaitForCommitAsync(Insert(1, reads));
+        Assert.Equal(2, restarted.CommittedSize);
+    }
+
+    [Fact]
+    public async Task A_read_only_transaction_commits_without_a_block()
+    {
+        await using var sequencer = await Sequencer.RecoverAsync("l", QldbId.New(), new InMemoryJournalStore(), new InMemoryViewStore(), TimeProvider.System);
+        var request = Insert(0) with { DocumentWrites = ImmutableArray<PendingDocument>.Empty };
+        var result = await sequencer.EnqueueAndWaitForCommitAsync(request);
+        Assert.Null(result.Block);
+        Assert.Equal(0, sequencer.CommittedSize);
+    }
+}
