@@ -86,7 +86,8 @@ public static class LedgerAuth
             }
 
             var verifier = context.RequestServices.GetRequiredService<SigV4Verifier>();
-            var result = verifier.Verify(ToSigV4Request(context, body.Body.Span));
+            var forwardedHostHeader = context.RequestServices.GetRequiredService<LedgerAuthOptions>().ForwardedHostHeader;
+            var result = verifier.Verify(ToSigV4Request(context, body.Body.Span, forwardedHostHeader));
             if (!result.Succeeded)
             {
                 return protocol == SignedProtocol.QldbSession
@@ -141,8 +142,12 @@ public static class LedgerAuth
         return apiKey.Length == 0 ? null : apiKey;
     }
 
-    /// <summary>The signed parts of a request as they arrived: the raw target, every header value, the body hash.</summary>
-    public static SigV4Request ToSigV4Request(HttpContext context, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The signed parts of a request as they arrived: the raw target, every header value, the body hash. When
+    /// <paramref name="forwardedHostHeader"/> names a header present on the request, its value stands in for
+    /// <c>Host</c>, since a proxy that rewrote Host keeps the signed value there.
+    /// </summary>
+    public static SigV4Request ToSigV4Request(HttpContext context, ReadOnlySpan<byte> body, string? forwardedHostHeader = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
@@ -155,9 +160,16 @@ public static class LedgerAuth
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var rawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..];
+        var forwardedHost = string.IsNullOrEmpty(forwardedHostHeader) ? null : request.Headers[forwardedHostHeader].ToString();
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var (name, values) in request.Headers)
         {
+            if (!string.IsNullOrEmpty(forwardedHost) && name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Add(new KeyValuePair<string, string>(name, forwardedHost));
+                continue;
+            }
+
             foreach (var value in values)
             {
                 headers.Add(new KeyValuePair<string, string>(name, value ?? string.Empty));

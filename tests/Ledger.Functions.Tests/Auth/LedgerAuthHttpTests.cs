@@ -202,4 +202,18 @@ public sealed class LedgerAuthHttpTests : IAsyncLifetime
         Assert.Equal(("GET", "/tags/arn:aws", "a=1", "h"), (request.Method, request.RawPath, request.RawQuery, request.Header("host")));
         Assert.Equal(SigV4Signer.EmptyBodySha256, Convert.ToHexStringLower(request.BodySha256.Span));
     }
+
+    [Fact]
+    public void A_configured_forwarded_host_header_stands_in_for_a_rewritten_host()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/";
+        context.Request.Headers.Host = "127.0.0.1:7071";
+        context.Request.Headers["X-Forwarded-Host"] = "ledger.example.net";
+
+        Assert.Equal("ledger.example.net", LedgerAuth.ToSigV4Request(context, [], "X-Forwarded-Host").Header("host"));
+        Assert.Equal("127.0.0.1:7071", LedgerAuth.ToSigV4Request(context, []).Header("host"));
+        Assert.Equal("127.0.0.1:7071", LedgerAuth.ToSigV4Request(context, [], "X-Original-Host").Header("host"));
+    }
 }

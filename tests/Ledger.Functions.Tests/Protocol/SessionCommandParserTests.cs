@@ -210,6 +210,24 @@ public sealed class SessionCommandParserTests
         AssertBadRequest($$$"""{"SessionToken":"{{{Token}}}","CommitTransaction":{"TransactionId":"{{{TxId}}}"{{{member}}}}}""", "commitTransaction.commitDigest");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("QLDBSession.StartSession")]
+    [InlineData("qldbsession.sendcommand")]
+    public void Only_the_send_command_target_is_known(string? target)
+    {
+        var error = Assert.Throws<SessionProtocolException>(() => SessionCommandParser.CheckTarget(target)).Error;
+
+        Assert.Equal(("UnknownOperationException", 400), (error.Name, error.StatusCode));
+    }
+
+    [Fact]
+    public void The_send_command_target_is_accepted()
+    {
+        Assert.Null(Record.Exception(() => SessionCommandParser.CheckTarget("QLDBSession.SendCommand")));
+    }
+
     [Fact]
     public void Commands_never_show_tokens_or_statements_as_text()
     {

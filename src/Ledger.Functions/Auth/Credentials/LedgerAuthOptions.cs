@@ -24,6 +24,12 @@ public sealed class LedgerAuthOptions
     /// </summary>
     public bool UseLocalDevelopmentKeys { get; set; }
 
+    /// <summary>
+    /// A header that carries the host the client signed when a proxy in front of the handler rewrites
+    /// <c>Host</c> (for example <c>X-Forwarded-Host</c>); unset means the <c>Host</c> header is used as is.
+    /// </summary>
+    public string? ForwardedHostHeader { get; set; }
+
     /// <summary>How far a signed request's date may be from the server clock.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -25,6 +25,18 @@ public static partial class SessionCommandParser
     private const string TokenPattern = "^[A-Za-z-0-9+/=]+$";
     private const string IdPattern = "^[A-Za-z-0-9]+$";
 
+    /// <summary>The <c>X-Amz-Target</c> of the one operation.</summary>
+    public const string SendCommandTarget = "QLDBSession.SendCommand";
+
+    /// <summary>Refuses any <c>X-Amz-Target</c> other than <see cref="SendCommandTarget"/>, before the body is read.</summary>
+    public static void CheckTarget(string? amzTarget)
+    {
+        if (!string.Equals(amzTarget, SendCommandTarget, StringComparison.Ordinal))
+        {
+            throw new SessionProtocolException(SessionError.UnknownOperation());
+        }
+    }
+
     /// <summary>Parses and validates; throws <see cref="SessionProtocolException"/> on any bad input.</summary>
     public static SessionCommand Parse(ReadOnlySpan<byte> utf8Json)
     {

@@ -50,6 +50,9 @@ public sealed record SessionError(string Namespace, string Name, int StatusCode,
 
     public static SessionError UnrecognizedClient(string message) => new(ServiceNamespace, "UnrecognizedClientException", 400, message);
 
+    /// <summary>A missing or unknown <c>X-Amz-Target</c>; the only operation is QLDBSession.SendCommand.</summary>
+    public static SessionError UnknownOperation() => new(ServiceNamespace, "UnknownOperationException", 400, "Unknown operation.");
+
     /// <summary>Also used for a skewed clock: the SDKs then correct their offset from our Date header and retry.</summary>
     public static SessionError InvalidSignature(string message) => new(ServiceNamespace, "InvalidSignatureException", 400, message);
 }
