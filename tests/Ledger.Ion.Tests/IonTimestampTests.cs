@@ -74,3 +74,21 @@ public class IonTimestampRangeTests
     public void Instants_at_the_edges_convert_to_utc(string text) =>
         Assert.Equal(DateTimeKind.Utc, IonTimestamp.Parse(text).UtcDateTime.Kind);
 }
+
+public class IonTimestampFromUtcFieldsTests
+{
+    [Fact]
+    public void Utc_fields_at_the_edge_of_the_range_are_shifted_to_local_time()
+    {
+        var early = IonTimestamp.FromUtcFields(TimestampPrecision.Minute, 1, 1, 1, 0, 30, offsetMinutes: 60);
+        var late = IonTimestamp.FromUtcFields(TimestampPrecision.Minute, 9999, 12, 31, 23, 30, offsetMinutes: -60);
+
+        Assert.Equal("0001-01-01T01:30+01:00", early.ToString());
+        Assert.Equal("9999-12-31T22:30-01:00", late.ToString());
+        Assert.Equal(new DateTime(1, 1, 1, 0, 30, 0, DateTimeKind.Utc), early.UtcDateTime);
+    }
+
+    [Fact]
+    public void Utc_fields_whose_local_time_leaves_the_range_are_rejected() =>
+        Assert.Throws<ArgumentException>(() => IonTimestamp.FromUtcFields(TimestampPrecision.Minute, 1, 1, 1, 0, 30, offsetMinutes: -60));
+}

@@ -122,14 +122,26 @@ public readonly struct IonTimestamp : IEquatable<IonTimestamp>, IComparable<IonT
             return new IonTimestamp(precision, year, month, day, hour, minute, second, fraction, offsetMinutes);
         }
 
-        var error = Validate(precision, year, month, day, hour, minute, second, ref fraction, offsetMinutes);
+        // The fields are UTC: validate them as such (offset 0), then shift to local time.
+        var error = Validate(precision, year, month, day, hour, minute, second, ref fraction, 0);
+        if (error is null && offsetMinutes.Value is <= -24 * 60 or >= 24 * 60)
+        {
+            error = "offset out of range";
+        }
+
         if (error is not null)
         {
             ThrowHelper.ThrowArgument(error, nameof(precision));
         }
 
-        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified)
-            .AddMinutes(offsetMinutes.Value);
+        var utc = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        var ticksToLocal = TimeSpan.TicksPerMinute * offsetMinutes.Value;
+        if (utc.Ticks + ticksToLocal < DateTime.MinValue.Ticks || utc.Ticks + ticksToLocal > DateTime.MaxValue.Ticks)
+        {
+            ThrowHelper.ThrowArgument("The local time is outside years 0001-9999.", nameof(offsetMinutes));
+        }
+
+        var local = utc.AddTicks(ticksToLocal);
         return new IonTimestamp(precision, local.Year, local.Month, local.Day, local.Hour, local.Minute, local.Second, fraction, offsetMinutes);
     }
 
