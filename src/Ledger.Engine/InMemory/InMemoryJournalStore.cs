@@ -96,6 +96,25 @@ public sealed class InMemoryJournalStore : IJournalStore
     }
 
     /// <inheritdoc/>
+    public ValueTask RedactRevisionAsync(string ledgerName, RedactionTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        lock (_gate)
+        {
+            var journal = Journal(ledgerName);
+            if (target.SequenceNo < journal.Count)
+            {
+                var block = journal[(int)target.SequenceNo];
+                var revisions = block.Revisions.Select(r =>
+                    !r.IsCatalog && r.DocumentId == target.DocumentId && r.Version == target.Version && r.Data is not null ? r.Redact() : r);
+                journal[(int)target.SequenceNo] = block with { Revisions = [.. revisions] };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public ValueTask DeleteJournalAsync(string ledgerName, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -125,3 +125,80 @@ public sealed record JournalBlock(
             new IonField("documentId", IonString.Of(r.DocumentId)),
             new IonField("version", IonInt.Of(r.Version)))))));
 }
+
+/// <summary>Reads the storage form of a block (<see cref="JournalBlock.ToIon"/> with system revision data).</summary>
+public static class JournalBlockReader
+{
+    /// <summary>
+    /// Rebuilds a block from its storage form. The stored hashes are kept as written (verify them with
+    /// Ledger.Journal); user revisions take their table id from transactionInfo.documents.
+    /// </summary>
+    public static JournalBlock FromStorageIon(IonValue value)
+    {
+        var block = Struct(value, "block");
+        var address = Struct(block["blockAddress"], "blockAddress");
+        var strandId = Text(address["strandId"], "strandId");
+        var sequenceNo = Int(address["sequenceNo"], "sequenceNo");
+        var transactionInfo = Struct(block["transactionInfo"], "transactionInfo");
+        var statements = ((IonList)transactionInfo["statements"]!).Select(s =>
+        {
+            var statement = Struct(s, "statement");
+            return new StatementRecord(Text(statement["statement"], "statement"), Timestamp(statement["startTime"], "startTime"), Hash(statement["statementDigest"], "statementDigest"));
+        }).ToImmutableArray();
+        var documents = Struct(transactionInfo["documents"], "documents").Select(f =>
+        {
+            var touch = Struct(f.Value, "document");
+            return new DocumentTouch(f.Name.Text!, Text(touch["tableName"], "tableName"), Text(touch["tableId"], "tableId"), [.. ((IonList)touch["statements"]!).Select(i => (int)Int(i, "statements"))]);
+        }).ToImmutableArray();
+        var tableOf = documents.ToDictionary(d => d.DocumentId, d => d.TableId, StringComparer.Ordinal);
+        var redactions = block["redactionInfo"] is IonStruct redactionInfo
+            ? ((IonList)redactionInfo["revisions"]!).Select(r =>
+            {
+                var target = Struct(r, "redaction");
+                var at = Struct(target["blockAddress"], "blockAddress");
+                return new RedactionTarget(Text(at["strandId"], "strandId"), Int(at["sequenceNo"], "sequenceNo"), Text(target["tableId"], "tableId"), Text(target["documentId"], "documentId"), Int(target["version"], "version"));
+            }).ToImmutableArray()
+            : [];
+        var timestamp = Timestamp(block["blockTimestamp"], "blockTimestamp");
+        var transactionId = Text(block["transactionId"], "transactionId");
+        var revisions = ((IonList)block["revisions"]!).Select(r =>
+        {
+            var revision = Struct(r, "revision");
+            var metadata = Struct(revision["metadata"], "metadata");
+            var documentId = Text(metadata["id"], "id");
+            var isCatalog = revision.HasAnnotation("catalog");
+            var tableId = isCatalog ? documentId : tableOf.GetValueOrDefault(documentId) ?? throw new FormatException($"Revision of {documentId} is not listed in transactionInfo.documents.");
+            return new DocumentRevision(
+                tableId,
+                documentId,
+                Int(metadata["version"], "version"),
+                revision["data"] as IonStruct,
+                revision["dataHash"] is { } dataHash ? Hash(dataHash, "dataHash") : null,
+                Timestamp(metadata["txTime"], "txTime"),
+                Text(metadata["txId"], "txId"),
+                strandId,
+                sequenceNo,
+                Hash(revision["hash"], "hash"),
+                isCatalog);
+        }).ToImmutableArray();
+        var previous = (IonBlob)block["previousBlockHash"]!;
+        var hashes = new BlockHashes(
+            sequenceNo,
+            Hash(block["blockHash"], "blockHash"),
+            Hash(block["entriesHash"], "entriesHash"),
+            previous.Bytes.IsEmpty ? null : new Hash32(previous.Span),
+            [.. ((IonList)block["entriesHashList"]!).Select(h => Hash(h, "entriesHashList"))]);
+        return new JournalBlock(strandId, sequenceNo, transactionId, timestamp, hashes, statements, documents, redactions, revisions);
+    }
+
+    private static IonStruct Struct(IonValue? value, string what) => value as IonStruct ?? throw new FormatException($"{what} must be a struct.");
+
+    private static string Text(IonValue? value, string what) => (value as IonString)?.Value ?? throw new FormatException($"{what} must be a string.");
+
+    private static long Int(IonValue? value, string what) => (value as IonInt)?.ToInt64() ?? throw new FormatException($"{what} must be an int.");
+
+    private static IonTimestamp Timestamp(IonValue? value, string what) => (value as IonTimestampValue)?.Value ?? throw new FormatException($"{what} must be a timestamp.");
+
+    private static Hash32 Hash(IonValue? value, string what) =>
+        value is IonBlob { Bytes.Length: Hash32.Length } blob ? new Hash32(blob.Span) : throw new FormatException($"{what} must be a 32-byte blob.");
+}

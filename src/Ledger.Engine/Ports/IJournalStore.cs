@@ -48,6 +48,12 @@ public interface IJournalStore
     /// </summary>
     IJournalNodeStore Nodes(string ledgerName);
 
+    /// <summary>
+    /// Replaces the data of one stored revision by its hash (EXEC redact_revision): the only change ever made to a
+    /// stored block; the revision and block hashes stay the same. Idempotent.
+    /// </summary>
+    ValueTask RedactRevisionAsync(string ledgerName, RedactionTarget target, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the ledger's blocks and nodes (DeleteLedger); a later ledger of the same name starts empty.</summary>
     ValueTask DeleteJournalAsync(string ledgerName, CancellationToken cancellationToken = default);
 

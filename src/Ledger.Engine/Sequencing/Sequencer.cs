@@ -79,7 +79,7 @@ public sealed class Sequencer : IAsyncDisposable
             var page = await journal.ReadBlocksAsync(ledgerName, from, tip.Size, 100, cancellationToken);
             foreach (var block in page.Blocks)
             {
-                await views.ApplyBlockAsync(ledgerName, block, cancellationToken);
+                await ApplyAsync(ledgerName, journal, views, block, cancellationToken);
             }
 
             from = page.NextSequenceNo ?? tip.Size;
@@ -140,6 +140,17 @@ public sealed class Sequencer : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _worker;
+    }
+
+    // Applies a durable block to the views, and carries out its redactions in the journal (the stored revision
+    // loses its data, keeping its hash). Both steps are idempotent, so recovery may repeat them.
+    private static async Task ApplyAsync(string ledgerName, IJournalStore journal, IViewStore views, JournalBlock block, CancellationToken cancellationToken)
+    {
+        await views.ApplyBlockAsync(ledgerName, block, cancellationToken);
+        foreach (var target in block.Redactions)
+        {
+            await journal.RedactRevisionAsync(ledgerName, target, cancellationToken);
+        }
     }
 
     private static TaskCompletionSource<LinkedCommitInfo> NewCommitSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -270,7 +281,7 @@ public sealed class Sequencer : IAsyncDisposable
             await _journal.AddNodesAsync(_ledgerName, nodes);
             foreach (var block in blocks)
             {
-                await _views.ApplyBlockAsync(_ledgerName, block);
+                await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
                 foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
                 {
                     _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
