@@ -134,6 +134,19 @@ public sealed class StatementTests
         Assert.Equal("{name:\"Bob\",age:42,ratio:1.50}", IonText.Write(stored!.Value.Data));
     }
 
+    [Fact]
+    public async Task Insert_stores_the_evaluated_value_of_expressions()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T");
+        var (_, results) = await fixture.RunAsync(("INSERT INTO T VALUE {'sum': 1 + 2, 'name': 'a' || ?, 'nested': [?, {'x': 2 * 3}]}", [IonString.Of("b"), IonInt.Of(7)]));
+        var id = Field(results[0][0], "documentId");
+        var table = await fixture.TableAsync("T");
+        (IonStruct Data, long Version)? stored = null;
+        await fixture.RunInternalAsync(async t => stored = await t.ReadDocumentAsync(table.TableId, id, default));
+        Assert.Equal("{sum:3,name:\"ab\",nested:[7,{x:6}]}", IonText.Write(stored!.Value.Data));
+    }
+
     [Theory]
     [InlineData("INSERT INTO T VALUE 5")]
     [InlineData("INSERT INTO T << {'a': 1}, 'text' >>")]

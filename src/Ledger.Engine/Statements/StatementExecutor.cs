@@ -151,14 +151,7 @@ internal sealed class StatementExecutor(EngineLimits limits)
         }
 
         var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
-        var documents = ConstantEvaluator.Evaluate(insert.Value, parameters) switch
-        {
-            ConstantEvaluator.Bag bag when !insert.IsValueForm => bag.Items,
-            IonList list when !insert.IsValueForm => list.Elements,
-            ConstantEvaluator.Bag => throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag"),
-            IonValue single => [single],
-            _ => throw new BadRequestException("Evaluation Error: INSERT takes a struct, a bag or a list of structs"),
-        };
+        var documents = ValueEvaluation.InsertValues(insert.Value, parameters, insert.IsValueForm);
         var structs = documents.Select(d => d as IonStruct ?? throw new BadRequestException($"Evaluation Error: a document must be a struct, got {d.Type}")).ToList();
 
         // Atomic per statement: every value is checked before anything is written.
@@ -184,9 +177,9 @@ internal sealed class StatementExecutor(EngineLimits limits)
             throw new BadRequestException("redact_revision takes a block address, a table id and a document id");
         }
 
-        var address = ConstantEvaluator.EvaluateValue(exec.Arguments[0], parameters) as IonStruct;
-        var tableId = ConstantEvaluator.EvaluateValue(exec.Arguments[1], parameters) as IonString;
-        var documentId = ConstantEvaluator.EvaluateValue(exec.Arguments[2], parameters) as IonString;
+        var address = ValueEvaluation.Value(exec.Arguments[0], parameters) as IonStruct;
+        var tableId = ValueEvaluation.Value(exec.Arguments[1], parameters) as IonString;
+        var documentId = ValueEvaluation.Value(exec.Arguments[2], parameters) as IonString;
         if (address?["strandId"] is not IonString strandId || address["sequenceNo"] is not IonInt sequenceNo || tableId is null || documentId is null)
         {
             throw new BadRequestException("redact_revision takes a block address {strandId, sequenceNo}, a table id and a document id");

@@ -1,0 +1,52 @@
+using Ledger.Engine.Errors;
+using Ledger.Ion;
+using Ledger.PartiQL.Evaluation;
+using Ledger.PartiQL.Syntax.Ast;
+
+namespace Ledger.Engine.Statements;
+
+/// <summary>
+/// Evaluates the document-free expressions of INSERT and EXEC with the PartiQL expression evaluator, mapping
+/// evaluation failures to QLDB's <c>Evaluation Error</c> bad requests.
+/// </summary>
+internal static class ValueEvaluation
+{
+    /// <summary>The values an INSERT source denotes: a bag's or list's elements (unless VALUE), else the one value.</summary>
+    public static IReadOnlyList<IonValue> InsertValues(Expression expression, IReadOnlyList<IonValue> parameters, bool isValueForm)
+    {
+        var datum = Evaluate(expression, parameters);
+        if (datum.Kind == DatumKind.Bag)
+        {
+            return isValueForm
+                ? throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag")
+                : [.. datum.Items.Select(ToIon)];
+        }
+
+        var value = ToIon(datum);
+        return value is IonList list && !isValueForm ? list.Elements : [value];
+    }
+
+    /// <summary>One Ion value (MISSING is refused: it can never be stored).</summary>
+    public static IonValue Value(Expression expression, IReadOnlyList<IonValue> parameters) => ToIon(Evaluate(expression, parameters));
+
+    private static Datum Evaluate(Expression expression, IReadOnlyList<IonValue> parameters)
+    {
+        try
+        {
+            return ExpressionEvaluator.Evaluate(expression, Bindings.Empty(parameters));
+        }
+        catch (EvaluationException error)
+        {
+            throw new BadRequestException($"Evaluation Error: {error.Message}");
+        }
+    }
+
+    private static IonValue ToIon(Datum datum) => datum.Kind switch
+    {
+        DatumKind.Ion => datum.Ion!,
+
+        // A bag serialized to Ion becomes a list (partiql-qldb 1.1).
+        DatumKind.Bag => IonList.Of(datum.Items.Select(ToIon)),
+        _ => throw new BadRequestException("Evaluation Error: MISSING cannot be stored"),
+    };
+}
