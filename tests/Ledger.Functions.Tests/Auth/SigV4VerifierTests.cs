@@ -181,7 +181,10 @@ public sealed class SigV4VerifierTests
         if (!accepted)
         {
             Assert.Equal(SigV4Failure.SignatureExpired, result.Failure);
-            Assert.StartsWith("Signature expired: 20261122T040000Z", result.Message, StringComparison.Ordinal);
+            Assert.Equal(clockMinutesAhead > 0
+                ? "Signature expired: 20261122T040000Z is now earlier than 20261122T040100Z (20261122T041600Z - 15 min.)"
+                : "Signature not yet current: 20261122T040000Z is still later than 20261122T035900Z (20261122T034400Z + 15 min.)",
+                result.Message);
         }
     }
 

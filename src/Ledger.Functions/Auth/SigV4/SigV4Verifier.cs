@@ -92,13 +92,18 @@ public sealed class SigV4Verifier
         }
 
         var now = _clock.GetUtcNow();
-        if ((now - requestTime).Duration() > _options.MaxClockSkew)
+        if (now - requestTime > _options.MaxClockSkew)
         {
-            var format = "yyyyMMdd'T'HHmmss'Z'";
             return SigV4Result.Fail(SigV4Failure.SignatureExpired,
-                $"Signature expired: {amzDate} is now earlier than {(now - _options.MaxClockSkew).ToString(format, CultureInfo.InvariantCulture)} "
-                + $"({now.ToString(format, CultureInfo.InvariantCulture)} - {_options.MaxClockSkew.TotalMinutes:0} min.)"
-                + " or later than allowed.");
+                $"Signature expired: {amzDate} is now earlier than {Format(now - _options.MaxClockSkew)} "
+                + $"({Format(now)} - {_options.MaxClockSkew.TotalMinutes:0} min.)");
+        }
+
+        if (requestTime - now > _options.MaxClockSkew)
+        {
+            return SigV4Result.Fail(SigV4Failure.SignatureExpired,
+                $"Signature not yet current: {amzDate} is still later than {Format(now + _options.MaxClockSkew)} "
+                + $"({Format(now)} + {_options.MaxClockSkew.TotalMinutes:0} min.)");
         }
 
         if (authorization.Scope.Date != amzDate[..8])
@@ -152,6 +157,8 @@ public sealed class SigV4Verifier
 
         return SigV4Result.Success(credential.Principal, credential.AccessKeyId);
     }
+
+    private static string Format(DateTimeOffset time) => time.ToString(AmzDateFormat, CultureInfo.InvariantCulture);
 
     private static bool FixedTimeEquals(string left, string right) =>
         CryptographicOperations.FixedTimeEquals(
