@@ -74,6 +74,40 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Creating_an_index_does_not_conflict_with_concurrent_writes_and_indexes_them()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T", "INSERT INTO T VALUE {'k': 1}");
+        var session = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await fixture.Engine.StartTransactionAsync(session);
+        await fixture.Engine.ExecuteStatementAsync(session, transactionId, "INSERT INTO T VALUE {'k': 2}");
+
+        await fixture.RunAsync("CREATE INDEX ON T (k)");
+        await fixture.Engine.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, ("INSERT INTO T VALUE {'k': 2}", [])));
+
+        var table = await fixture.TableAsync("T");
+        foreach (var k in new long[] { 1, 2 })
+        {
+            IReadOnlyList<(string DocumentId, IonStruct Data)> found = [];
+            await fixture.RunInternalAsync(async t => found = await t.FindByFieldAsync(table, "k", IonInt.Of(k), default));
+            Assert.Single(found);
+        }
+    }
+
+    [Fact]
+    public async Task Dropping_a_table_conflicts_with_a_transaction_that_wrote_to_it()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T");
+        var session = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await fixture.Engine.StartTransactionAsync(session);
+        await fixture.Engine.ExecuteStatementAsync(session, transactionId, "INSERT INTO T VALUE {'k': 2}");
+        await fixture.RunAsync("DROP TABLE T");
+        await Assert.ThrowsAsync<OccConflictException>(
+            () => fixture.Engine.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, ("INSERT INTO T VALUE {'k': 2}", []))));
+    }
+
+    [Fact]
     public async Task Concurrent_transfers_and_insert_if_absent_are_serializable_and_the_journal_replays_to_the_same_state()
     {
         await using var fixture = await EngineFixture.CreateAsync(policy: CommitPolicy.MaxGroup(8));
