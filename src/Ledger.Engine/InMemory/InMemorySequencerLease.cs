@@ -19,7 +19,7 @@ public sealed class InMemorySequencerLease(TimeProvider clock) : ISequencerLease
                 return ValueTask.FromResult<SequencerLease?>(null);
             }
 
-            var lease = new SequencerLease(ledgerName, Guid.NewGuid().ToString("N"), now + duration);
+            var lease = new SequencerLease(ledgerName, Guid.NewGuid().ToString("N"), duration, now + duration);
             _leases[ledgerName] = lease;
             return ValueTask.FromResult<SequencerLease?>(lease);
         }
@@ -37,7 +37,8 @@ public sealed class InMemorySequencerLease(TimeProvider clock) : ISequencerLease
                 return ValueTask.FromResult(false);
             }
 
-            _leases[lease.LedgerName] = held with { ExpiresAt = now + (held.ExpiresAt - now > TimeSpan.Zero ? lease.ExpiresAt - now : TimeSpan.FromSeconds(30)) };
+            // Like a Blob lease, an expired lease can still be renewed by its holder as long as nobody took it.
+            _leases[lease.LedgerName] = held with { ExpiresAt = now + held.Duration };
             return ValueTask.FromResult(true);
         }
     }

@@ -1,7 +1,11 @@
 namespace Ledger.Engine.Ports;
 
 /// <summary>A held lease; <see cref="LeaseId"/> proves ownership on renew and release.</summary>
-public sealed record SequencerLease(string LedgerName, string LeaseId, DateTimeOffset ExpiresAt);
+/// <param name="LedgerName">The ledger whose sequencer the lease elects.</param>
+/// <param name="LeaseId">Proof of ownership (the Blob lease id).</param>
+/// <param name="Duration">How long one acquisition or renewal lasts.</param>
+/// <param name="ExpiresAt">When the lease lapses unless renewed.</param>
+public sealed record SequencerLease(string LedgerName, string LeaseId, TimeSpan Duration, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Elects the one sequencer of a ledger (Azure Blob lease on a per-ledger blob, 15-60 s, renewed while
