@@ -280,15 +280,23 @@ public sealed class LedgerEngine : IAsyncDisposable
             }
 
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
-            var sequencer = await SequencerAsync(ledger);
             try
             {
+                var sequencer = await SequencerAsync(ledger);
+                await RenewLeaseIfDueAsync(ledger.Name, cancellationToken);
                 var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
                 return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo);
             }
             catch (CommitFailureException failure)
             {
-                throw new CapacityExceededException($"Capacity exceeded: {failure.Message}");
+                // This instance was fenced (another sequencer appended); a later commit recovers from the journal
+                // if it can take the lease. Drivers retry CapacityExceeded.
+                if (failure.IsFatal)
+                {
+                    await StopSequencerAsync(ledger.Name);
+                }
+
+                throw new CapacityExceededException("Capacity exceeded");
             }
             finally
             {
@@ -343,6 +351,24 @@ public sealed class LedgerEngine : IAsyncDisposable
         {
             await StopSequencerAsync(name);
         }
+    }
+
+    // The lease is renewed on use once half of it has run out; a lease lost to another instance stops this
+    // instance's sequencer before it tries to append.
+    private async Task RenewLeaseIfDueAsync(string ledgerName, CancellationToken cancellationToken)
+    {
+        if (!_leases.TryGetValue(ledgerName, out var lease) || lease.ExpiresAt - _clock.GetUtcNow() > lease.Duration / 2)
+        {
+            return;
+        }
+
+        if (!await _ports.Lease.RenewAsync(lease, cancellationToken))
+        {
+            await StopSequencerAsync(ledgerName);
+            throw new CapacityExceededException("Capacity exceeded");
+        }
+
+        _leases[ledgerName] = lease with { ExpiresAt = _clock.GetUtcNow() + lease.Duration };
     }
 
     private async Task StopSequencerAsync(string ledgerName)

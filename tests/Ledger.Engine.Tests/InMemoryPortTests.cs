@@ -51,3 +51,28 @@ public sealed class InMemoryPortTests
         Assert.Equal(1, await sessions.CountActiveAsync("l", DateTimeOffset.UnixEpoch.AddSeconds(-1)));
     }
 }
+
+public sealed class SequencerLeaseHandoverTests
+{
+    [Fact]
+    public async Task An_instance_that_lost_its_lease_stops_sequencing_and_the_new_holder_continues_the_chain()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE T");
+
+        // The first instance goes quiet past its lease; a second instance over the same storage takes over.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var session = await second.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await second.StartTransactionAsync(session);
+        await second.ExecuteStatementAsync(session, transactionId, "INSERT INTO T VALUE {'a': 1}");
+        var outcome = await second.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, ("INSERT INTO T VALUE {'a': 1}", [])));
+        Assert.Equal(1, outcome.SequenceNo);
+
+        var error = await Assert.ThrowsAsync<Errors.CapacityExceededException>(() => fixture.RunAsync("INSERT INTO T VALUE {'b': 2}"));
+        Assert.Equal("CapacityExceededException", error.ErrorType);
+        var blocks = await fixture.BlocksAsync();
+        Assert.Equal(2, blocks.Count);
+        Ledger.Journal.Verification.BlockVerifier.VerifyChain(blocks.Select(b => b.Hashes).ToList()).ThrowIfInvalid();
+    }
+}
