@@ -174,6 +174,7 @@ public sealed class ConcurrencyTests
             finalAccounts.AddRange(await t.ScanAsync(accounts, default));
             finalClaims.AddRange(await t.ScanAsync(claims, default));
         });
+        Assert.True(conflicts > 0, "The workload should have produced OCC conflicts, or it did not run concurrently.");
         Assert.Equal(accountCount * initialBalance, finalAccounts.Sum(a => Balance(a.Data)));
         Assert.Equal(5, finalClaims.Count);
         Assert.Equal(5, finalClaims.Select(c => ((IonString)c.Data["GovId"]!).Value).Distinct().Count());
