@@ -86,32 +86,32 @@ public static partial class IonBinary
                 return IonBlob.Of(reader.GetLobBytes());
             case IonType.List:
             case IonType.Sexp:
-            {
-                var elements = ImmutableArray.CreateBuilder<IonValue>();
-                var isList = reader.Type == IonType.List;
-                reader.StepIn();
-                while (reader.MoveNext())
                 {
-                    elements.Add(ReadCurrent(ref reader));
-                }
+                    var elements = ImmutableArray.CreateBuilder<IonValue>();
+                    var isList = reader.Type == IonType.List;
+                    reader.StepIn();
+                    while (reader.MoveNext())
+                    {
+                        elements.Add(ReadCurrent(ref reader));
+                    }
 
-                reader.StepOut();
-                return isList ? IonList.Of(elements.DrainToImmutable()) : IonSexp.Of(elements.DrainToImmutable());
-            }
+                    reader.StepOut();
+                    return isList ? IonList.Of(elements.DrainToImmutable()) : IonSexp.Of(elements.DrainToImmutable());
+                }
 
             case IonType.Struct:
-            {
-                var fields = ImmutableArray.CreateBuilder<IonField>();
-                reader.StepIn();
-                while (reader.MoveNext())
                 {
-                    var name = reader.GetFieldName();
-                    fields.Add(new IonField(name, ReadCurrent(ref reader)));
-                }
+                    var fields = ImmutableArray.CreateBuilder<IonField>();
+                    reader.StepIn();
+                    while (reader.MoveNext())
+                    {
+                        var name = reader.GetFieldName();
+                        fields.Add(new IonField(name, ReadCurrent(ref reader)));
+                    }
 
-                reader.StepOut();
-                return IonStruct.Of(fields.DrainToImmutable());
-            }
+                    reader.StepOut();
+                    return IonStruct.Of(fields.DrainToImmutable());
+                }
 
             default:
                 throw new InvalidOperationException($"Unexpected Ion type {reader.Type}.");

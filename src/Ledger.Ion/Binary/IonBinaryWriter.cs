@@ -214,32 +214,32 @@ internal sealed class IonBinaryWriter
             case IonLob lob:
                 return ScalarLength(lob.Bytes.Length);
             case IonSequence sequence:
-            {
-                var slot = _lengths.Count;
-                _lengths.Add(0);
-                long content = 0;
-                foreach (var element in sequence.Elements)
                 {
-                    content += Measure(element);
-                }
+                    var slot = _lengths.Count;
+                    _lengths.Add(0);
+                    long content = 0;
+                    foreach (var element in sequence.Elements)
+                    {
+                        content += Measure(element);
+                    }
 
-                _lengths[slot] = CheckedLength(content);
-                return HeaderLength(content) + content;
-            }
+                    _lengths[slot] = CheckedLength(content);
+                    return HeaderLength(content) + content;
+                }
 
             case IonStruct @struct:
-            {
-                var slot = _lengths.Count;
-                _lengths.Add(0);
-                long content = 0;
-                foreach (var field in @struct.Fields)
                 {
-                    content += IonBinaryPrimitives.GetVarUIntLength((ulong)SidOf(field.Name)) + Measure(field.Value);
-                }
+                    var slot = _lengths.Count;
+                    _lengths.Add(0);
+                    long content = 0;
+                    foreach (var field in @struct.Fields)
+                    {
+                        content += IonBinaryPrimitives.GetVarUIntLength((ulong)SidOf(field.Name)) + Measure(field.Value);
+                    }
 
-                _lengths[slot] = CheckedLength(content);
-                return HeaderLength(content) + content;
-            }
+                    _lengths[slot] = CheckedLength(content);
+                    return HeaderLength(content) + content;
+                }
 
             default:
                 throw new ArgumentException($"Unsupported Ion value type {value.GetType().Name}.", nameof(value));
@@ -308,107 +308,107 @@ internal sealed class IonBinaryWriter
                 destination[0] = b.Value ? (byte)0x11 : (byte)0x10;
                 return 1;
             case IonInt i:
-            {
-                var isNegative = i.Sign < 0;
-                var length = IntMagnitudeLength(i);
-                var position = WriteHeader(destination, isNegative ? 3 : 2, length);
-                return position + (i.TryGetInt64(out var small)
-                    ? IonBinaryPrimitives.WriteUInt(destination[position..], Magnitude(small))
-                    : IonBinaryPrimitives.WriteUInt(destination[position..], BigInteger.Abs(i.Value)));
-            }
-
-            case IonFloat f:
-            {
-                var bits = BitConverter.DoubleToInt64Bits(f.Value);
-                if (bits == 0)
                 {
-                    destination[0] = 0x40;
-                    return 1;
+                    var isNegative = i.Sign < 0;
+                    var length = IntMagnitudeLength(i);
+                    var position = WriteHeader(destination, isNegative ? 3 : 2, length);
+                    return position + (i.TryGetInt64(out var small)
+                        ? IonBinaryPrimitives.WriteUInt(destination[position..], Magnitude(small))
+                        : IonBinaryPrimitives.WriteUInt(destination[position..], BigInteger.Abs(i.Value)));
                 }
 
-                destination[0] = 0x48;
-                BinaryPrimitives.WriteInt64BigEndian(destination[1..], double.IsNaN(f.Value) ? 0x7FF8000000000000 : bits);
-                return 9;
-            }
+            case IonFloat f:
+                {
+                    var bits = BitConverter.DoubleToInt64Bits(f.Value);
+                    if (bits == 0)
+                    {
+                        destination[0] = 0x40;
+                        return 1;
+                    }
+
+                    destination[0] = 0x48;
+                    BinaryPrimitives.WriteInt64BigEndian(destination[1..], double.IsNaN(f.Value) ? 0x7FF8000000000000 : bits);
+                    return 9;
+                }
 
             case IonDecimalValue d:
-            {
-                var decimalValue = d.Value;
-                var length = DecimalLength(decimalValue);
-                var position = WriteHeader(destination, 5, length);
-                if (length == 0)
                 {
+                    var decimalValue = d.Value;
+                    var length = DecimalLength(decimalValue);
+                    var position = WriteHeader(destination, 5, length);
+                    if (length == 0)
+                    {
+                        return position;
+                    }
+
+                    position += IonBinaryPrimitives.WriteVarInt(destination[position..], decimalValue.Exponent);
+                    return position + IonBinaryPrimitives.WriteInt(destination[position..], BigInteger.Abs(decimalValue.Coefficient), decimalValue.IsNegative);
+                }
+
+            case IonTimestampValue t:
+                {
+                    Span<byte> scratch = stackalloc byte[IonTimestampEncoding.StackBufferSize];
+                    byte[]? heap = null;
+                    if (IonTimestampEncoding.NeedsHeapBuffer(t.Value, out var heapLength))
+                    {
+                        heap = new byte[heapLength];
+                        scratch = heap;
+                    }
+
+                    var length = IonTimestampEncoding.Encode(t.Value, scratch);
+                    var position = WriteHeader(destination, 6, length);
+                    scratch[..length].CopyTo(destination[position..]);
+                    return position + length;
+                }
+
+            case IonSymbol s:
+                {
+                    var sid = (ulong)SidOf(s.Token);
+                    var position = WriteHeader(destination, 7, IonBinaryPrimitives.GetUIntLength(sid));
+                    return position + IonBinaryPrimitives.WriteUInt(destination[position..], sid);
+                }
+
+            case IonString s:
+                {
+                    var length = Encoding.UTF8.GetByteCount(s.Value);
+                    var position = WriteHeader(destination, 8, length);
+                    if (Utf8.FromUtf16(s.Value, destination[position..], out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+                    {
+                        throw new IonException("Cannot encode a string with an unpaired surrogate: it is not valid Unicode.");
+                    }
+
+                    return position + written;
+                }
+
+            case IonLob lob:
+                {
+                    var position = WriteHeader(destination, lob.Type == IonType.Clob ? 9 : 10, lob.Bytes.Length);
+                    lob.Span.CopyTo(destination[position..]);
+                    return position + lob.Bytes.Length;
+                }
+
+            case IonSequence sequence:
+                {
+                    var position = WriteHeader(destination, sequence.Type == IonType.List ? 11 : 12, _lengths[_nextLength++]);
+                    foreach (var element in sequence.Elements)
+                    {
+                        position += Write(element, destination[position..]);
+                    }
+
                     return position;
                 }
 
-                position += IonBinaryPrimitives.WriteVarInt(destination[position..], decimalValue.Exponent);
-                return position + IonBinaryPrimitives.WriteInt(destination[position..], BigInteger.Abs(decimalValue.Coefficient), decimalValue.IsNegative);
-            }
-
-            case IonTimestampValue t:
-            {
-                Span<byte> scratch = stackalloc byte[IonTimestampEncoding.StackBufferSize];
-                byte[]? heap = null;
-                if (IonTimestampEncoding.NeedsHeapBuffer(t.Value, out var heapLength))
-                {
-                    heap = new byte[heapLength];
-                    scratch = heap;
-                }
-
-                var length = IonTimestampEncoding.Encode(t.Value, scratch);
-                var position = WriteHeader(destination, 6, length);
-                scratch[..length].CopyTo(destination[position..]);
-                return position + length;
-            }
-
-            case IonSymbol s:
-            {
-                var sid = (ulong)SidOf(s.Token);
-                var position = WriteHeader(destination, 7, IonBinaryPrimitives.GetUIntLength(sid));
-                return position + IonBinaryPrimitives.WriteUInt(destination[position..], sid);
-            }
-
-            case IonString s:
-            {
-                var length = Encoding.UTF8.GetByteCount(s.Value);
-                var position = WriteHeader(destination, 8, length);
-                if (Utf8.FromUtf16(s.Value, destination[position..], out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
-                {
-                    throw new IonException("Cannot encode a string with an unpaired surrogate: it is not valid Unicode.");
-                }
-
-                return position + written;
-            }
-
-            case IonLob lob:
-            {
-                var position = WriteHeader(destination, lob.Type == IonType.Clob ? 9 : 10, lob.Bytes.Length);
-                lob.Span.CopyTo(destination[position..]);
-                return position + lob.Bytes.Length;
-            }
-
-            case IonSequence sequence:
-            {
-                var position = WriteHeader(destination, sequence.Type == IonType.List ? 11 : 12, _lengths[_nextLength++]);
-                foreach (var element in sequence.Elements)
-                {
-                    position += Write(element, destination[position..]);
-                }
-
-                return position;
-            }
-
             case IonStruct @struct:
-            {
-                var position = WriteHeader(destination, 13, _lengths[_nextLength++]);
-                foreach (var field in @struct.Fields)
                 {
-                    position += IonBinaryPrimitives.WriteVarUInt(destination[position..], (ulong)SidOf(field.Name));
-                    position += Write(field.Value, destination[position..]);
-                }
+                    var position = WriteHeader(destination, 13, _lengths[_nextLength++]);
+                    foreach (var field in @struct.Fields)
+                    {
+                        position += IonBinaryPrimitives.WriteVarUInt(destination[position..], (ulong)SidOf(field.Name));
+                        position += Write(field.Value, destination[position..]);
+                    }
 
-                return position;
-            }
+                    return position;
+                }
 
             default:
                 throw new ArgumentException($"Unsupported Ion value type {value.GetType().Name}.", nameof(value));

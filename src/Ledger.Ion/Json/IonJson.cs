@@ -88,28 +88,28 @@ public static class IonJson
             case JsonTokenType.Number:
                 return ReadNumber(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
             case JsonTokenType.StartArray:
-            {
-                var elements = ImmutableArray.CreateBuilder<IonValue>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    elements.Add(ReadValue(ref reader));
-                }
+                    var elements = ImmutableArray.CreateBuilder<IonValue>();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        elements.Add(ReadValue(ref reader));
+                    }
 
-                return IonList.Of(elements.DrainToImmutable());
-            }
+                    return IonList.Of(elements.DrainToImmutable());
+                }
 
             case JsonTokenType.StartObject:
-            {
-                var fields = ImmutableArray.CreateBuilder<IonField>();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
-                    reader.Read();
-                    fields.Add(new IonField(SymbolToken.Of(name), ReadValue(ref reader)));
-                }
+                    var fields = ImmutableArray.CreateBuilder<IonField>();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var name = reader.GetString()!;
+                        reader.Read();
+                        fields.Add(new IonField(SymbolToken.Of(name), ReadValue(ref reader)));
+                    }
 
-                return IonStruct.Of(fields.DrainToImmutable());
-            }
+                    return IonStruct.Of(fields.DrainToImmutable());
+                }
 
             default:
                 throw new JsonException($"Unexpected JSON token {reader.TokenType}.");

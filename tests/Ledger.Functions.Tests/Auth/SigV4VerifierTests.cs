@@ -14,7 +14,10 @@ public sealed class SigV4VerifierTests
         var options = new LedgerAuthOptions();
         options.AccessKeys.Add(new AccessKeyOptions
         {
-            AccessKeyId = TestSigner.AccessKeyId, SecretAccessKey = TestSigner.Secret, Principal = "app", SessionToken = sessionToken,
+            AccessKeyId = TestSigner.AccessKeyId,
+            SecretAccessKey = TestSigner.Secret,
+            Principal = "app",
+            SessionToken = sessionToken,
         });
         return new SigV4Verifier(new ConfiguredCredentials(options), new FixedClock(now ?? TestSigner.SigningTime),
             new SigV4VerifierOptions { Service = service });

@@ -61,8 +61,13 @@ public sealed class ControlPlaneTests
     {
         var created = new LedgerDescription
         {
-            Name = "vehicles", Arn = "arn:aws:qldb:us-east-1:123456789012:ledger/vehicles", State = "CREATING",
-            CreationDateTime = Created, PermissionsMode = "STANDARD", DeletionProtection = true, KmsKeyArn = "AWS_OWNED_KMS_KEY",
+            Name = "vehicles",
+            Arn = "arn:aws:qldb:us-east-1:123456789012:ledger/vehicles",
+            State = "CREATING",
+            CreationDateTime = Created,
+            PermissionsMode = "STANDARD",
+            DeletionProtection = true,
+            KmsKeyArn = "AWS_OWNED_KMS_KEY",
         };
 
         Assert.Equal(
@@ -75,7 +80,10 @@ public sealed class ControlPlaneTests
     {
         var described = new LedgerDescription
         {
-            Name = "v", Arn = "a", State = "ACTIVE", CreationDateTime = DateTimeOffset.FromUnixTimeSeconds(1568839243),
+            Name = "v",
+            Arn = "a",
+            State = "ACTIVE",
+            CreationDateTime = DateTimeOffset.FromUnixTimeSeconds(1568839243),
             EncryptionDescription = new LedgerEncryptionDescription { KmsKeyArn = "AWS_OWNED_KMS_KEY", EncryptionStatus = "ENABLED" },
         };
 
@@ -100,7 +108,8 @@ public sealed class ControlPlaneTests
         // System.Text.Json's default encoder writes quotes inside strings as \u0022: equal JSON for every client.
         var digest = new GetDigestResponse
         {
-            Digest = new byte[32], DigestTipAddress = IonTextHolder.Of("{strandId:\"JdxjkR9bSYB5jMHWcI464T\",sequenceNo:999}"),
+            Digest = new byte[32],
+            DigestTipAddress = IonTextHolder.Of("{strandId:\"JdxjkR9bSYB5jMHWcI464T\",sequenceNo:999}"),
         };
         var block = new GetBlockResponse { Block = IonTextHolder.Of("{}") };
 

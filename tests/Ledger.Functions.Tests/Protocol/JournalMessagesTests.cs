@@ -28,7 +28,11 @@ public sealed class JournalMessagesTests
         {
             Stream = new JournalKinesisStreamDescription
             {
-                LedgerName = "v", RoleArn = "r", StreamId = "7eRcBRZ1u4B1PS8Nhm7mbE", Status = "ACTIVE", StreamName = "s",
+                LedgerName = "v",
+                RoleArn = "r",
+                StreamId = "7eRcBRZ1u4B1PS8Nhm7mbE",
+                Status = "ACTIVE",
+                StreamName = "s",
                 CreationTime = DateTimeOffset.FromUnixTimeSeconds(1568839243),
                 KinesisConfiguration = new KinesisConfiguration { StreamArn = "k", AggregationEnabled = true },
             },

@@ -66,7 +66,10 @@ public sealed class SessionResultsTests
         {
             CommitTransaction = new CommitTransactionResult
             {
-                TransactionId = "7eRcBRZ1u4B1PS8Nhm7mbE", CommitDigest = digest, TimingInformation = Timing, ConsumedIOs = new IOUsage(1, 2),
+                TransactionId = "7eRcBRZ1u4B1PS8Nhm7mbE",
+                CommitDigest = digest,
+                TimingInformation = Timing,
+                ConsumedIOs = new IOUsage(1, 2),
             },
         };
 
