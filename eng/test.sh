@@ -16,15 +16,15 @@ if [[ "${CI:-}" == "true" || ! -d node_modules || package-lock.json -nt node_mod
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+echo "==> dotnet restore and build ($configuration)"
+dotnet restore Ledger.Serverless.sln --nologo -v quiet
+dotnet build Ledger.Serverless.sln --nologo --no-restore -c "$configuration" -v quiet -clp:ErrorsOnly
+
 echo "==> dotnet format (whitespace) check"
 if ! dotnet format whitespace Ledger.Serverless.sln --verify-no-changes -v quiet; then
   echo "dotnet format: files above are not formatted; run 'dotnet format Ledger.Serverless.sln'" >&2
   exit 1
 fi
-
-echo "==> dotnet restore and build ($configuration)"
-dotnet restore Ledger.Serverless.sln --nologo -v quiet
-dotnet build Ledger.Serverless.sln --nologo --no-restore -c "$configuration" -v quiet -clp:ErrorsOnly
 
 # A private Azurite: the default ports unless something (a local run) holds them.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
