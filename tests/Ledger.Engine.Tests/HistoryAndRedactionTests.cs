@@ -74,7 +74,7 @@ public sealed class HistoryAndRedactionTests
         var (fixture, table, id) = await DocumentWithThreeRevisionsAsync();
         await using var _ = fixture;
         var before = (await fixture.BlocksAsync())[0].Revisions.Single(r => r.DocumentId == id);
-        var address = IonText.Write(before.BlockAddress);
+        var address = before.BlockAddress.ToIonText();
         var (_, results) = await fixture.RunAsync($"EXEC redact_revision `{address}`, '{table.TableId}', '{id}'");
         var row = (IonStruct)Assert.Single(results[0]);
         Assert.Equal(IonInt.Of(0), row["version"]);
@@ -101,7 +101,7 @@ public sealed class HistoryAndRedactionTests
         var (fixture, table, id) = await DocumentWithThreeRevisionsAsync();
         await using var _ = fixture;
         var revisions = (await fixture.BlocksAsync()).SelectMany(b => b.Revisions).Where(r => r.DocumentId == id).ToList();
-        string Redact(DocumentRevision r) => $"EXEC redact_revision `{IonText.Write(r.BlockAddress)}`, '{table.TableId}', '{id}'";
+        string Redact(DocumentRevision r) => $"EXEC redact_revision `{r.BlockAddress.ToIonText()}`, '{table.TableId}', '{id}'";
 
         var latest = await Assert.ThrowsAsync<BadRequestException>(() => fixture.RunAsync(Redact(revisions[2])));
         Assert.Contains("latest revision", latest.Message, StringComparison.Ordinal);

@@ -3,6 +3,8 @@ using Ledger.Ion;
 using Ledger.Journal;
 using Ledger.Journal.Tree;
 using Ledger.Journal.Verification;
+using BlockAddress = Ledger.Journal.Model.BlockAddress;
+using LedgerDigest = Ledger.Journal.Model.LedgerDigest;
 
 namespace Ledger.Engine.Tests;
 
@@ -120,14 +122,7 @@ public sealed class BlockStorageFormTests
     public async Task The_storage_form_round_trips_every_block_including_catalog_and_redaction_data()
     {
         await using var fixture = await EngineFixture.CreateAsync();
-        var (_, results) = await fixture.RunAsync(("CREATE TABLE T", []), ("CREATE INDEX ON T (k)", []), ("INSERT INTO T VALUE ?", [IonText.Parse("{k: 1}")]));
-        var id = ((IonString)((IonStruct)results[2][0])["documentId"]!).Value;
-        var table = await fixture.TableAsync("T");
-        await fixture.RunInternalAsync(async t =>
-            await t.UpdateAsync(table, id, IonStruct.Of(new IonField("k", IonInt.Of(2))), t.AddStatement("UPDATE", [], QldbTime.ToTimestamp(fixture.Clock.GetUtcNow())), default));
-        var first = (await fixture.BlocksAsync())[0].Revisions.Single(r => r.DocumentId == id);
-        await fixture.RunAsync($"EXEC redact_revision `{IonText.Write(first.BlockAddress)}`, '{table.TableId}', '{id}'");
-        await fixture.RunInternalAsync(async t => await t.UpdateAsync(table, id, null, t.AddStatement("DELETE", [], QldbTime.ToTimestamp(fixture.Clock.GetUtcNow())), default));
+        var (id, _) = await WriteRedactedHistoryAsync(fixture, deleteRedactedDocument: true);
 
         var blocks = await fixture.BlocksAsync();
         Assert.True(blocks[0].Revisions.Single(r => r.DocumentId == id).IsRedacted);
@@ -135,10 +130,75 @@ public sealed class BlockStorageFormTests
         foreach (var block in blocks)
         {
             var text = IonText.Write(block.ToIon(includeSystemRevisionData: true));
-            var read = JournalBlockReader.FromStorageIon(IonText.Parse(text));
+            var read = JournalBlock.FromStorageIon(IonText.Parse(text));
             Assert.Equal(text, IonText.Write(read.ToIon(includeSystemRevisionData: true)));
             Assert.Equal(block.Hashes.BlockHash, read.Hashes.BlockHash);
             Assert.Equal(block.Revisions.ToArray(), read.Revisions.ToArray());
         }
+    }
+
+    /// <summary>
+    /// Block 0 creates table T with an index and inserts two documents; block 1 updates the first; block 2 redacts
+    /// the first's version 0; block 3 deletes the first (or the second). Returns both document ids.
+    /// </summary>
+    internal static async Task<(string Redacted, string Other)> WriteRedactedHistoryAsync(EngineFixture fixture, bool deleteRedactedDocument)
+    {
+        var (_, results) = await fixture.RunAsync(("CREATE TABLE T", []), ("CREATE INDEX ON T (k)", []), ("INSERT INTO T << ?, ? >>", [IonText.Parse("{k: 1}"), IonText.Parse("{k: 2}")]));
+        var id = ((IonString)((IonStruct)results[2][0])["documentId"]!).Value;
+        var other = ((IonString)((IonStruct)results[2][1])["documentId"]!).Value;
+        var table = await fixture.TableAsync("T");
+        await fixture.RunInternalAsync(async t =>
+            await t.UpdateAsync(table, id, IonStruct.Of(new IonField("k", IonInt.Of(3))), t.AddStatement("UPDATE", [], QldbTime.ToTimestamp(fixture.Clock.GetUtcNow())), default));
+        var first = (await fixture.BlocksAsync())[0].Revisions.Single(r => r.DocumentId == id);
+        await fixture.RunAsync($"EXEC redact_revision `{first.BlockAddress.ToIonText()}`, '{table.TableId}', '{id}'");
+        var deleted = deleteRedactedDocument ? id : other;
+        await fixture.RunInternalAsync(async t => await t.UpdateAsync(table, deleted, null, t.AddStatement("DELETE", [], QldbTime.ToTimestamp(fixture.Clock.GetUtcNow())), default));
+        return (id, other);
+    }
+}
+
+public sealed class EngineBlocksVerifyWithLedgerJournalTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Engine_written_blocks_parse_with_JournalBlock_FromIon_and_verify_with_JournalVerifier_revision_proofs_included(bool storageForm)
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var (id, _) = await BlockStorageFormTests.WriteRedactedHistoryAsync(fixture, deleteRedactedDocument: false);
+
+        var engineBlocks = await fixture.BlocksAsync();
+        Assert.Equal(4, engineBlocks.Count);
+        var (digestHash, strandId, tip) = await fixture.Engine.GetDigestAsync(fixture.LedgerName);
+        var digest = new LedgerDigest(digestHash, new BlockAddress(strandId, tip));
+        var nodes = fixture.Ports.Journal.Nodes(fixture.LedgerName);
+
+        var parsed = engineBlocks.Select(b => Ledger.Journal.Model.JournalBlock.FromIon(IonText.Parse(IonText.Write(b.ToIon(storageForm))))).ToList();
+        JournalVerifier.VerifyChain(parsed).ThrowIfInvalid();
+        Assert.NotNull(parsed[2].RedactionInfo);
+        Assert.Equal(id, Assert.Single(parsed[2].Redactions).DocumentId);
+        Assert.True(parsed[0].Revisions[parsed[0].IndexOfDocument(id)].IsRedacted);
+
+        var userRevisions = 0;
+        foreach (var block in parsed)
+        {
+            Assert.Equal(engineBlocks[(int)block.BlockAddress.SequenceNo].Hashes.BlockHash, block.BlockHash);
+            var journalPath = await JournalProofBuilder.InclusionProofAsync(nodes, block.BlockAddress.SequenceNo, digest.TreeSize);
+            JournalVerifier.VerifyBlock(block, journalPath, digest).ThrowIfInvalid();
+            for (var r = 0; r < block.Revisions.Length; r++)
+            {
+                var revision = block.Revisions[r];
+
+                // Catalog revisions are system revisions: only their hash unless the storage form keeps their data.
+                Assert.Equal(!storageForm && revision.IsSystem, revision.Metadata is null);
+                userRevisions += revision.IsSystem ? 0 : 1;
+                var proof = (Hash32[])[.. block.RevisionProofPrefix(r), .. journalPath];
+                JournalVerifier.VerifyRevision(revision.WithBlockAddress(block.BlockAddress), proof, digest, block).ThrowIfInvalid();
+            }
+        }
+
+        // Two inserts, the update and the delete.
+        Assert.Equal(4, userRevisions);
+        Assert.All(parsed, b => Assert.True(b.Verify().IsValid));
     }
 }

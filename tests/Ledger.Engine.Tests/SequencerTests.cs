@@ -5,6 +5,7 @@ using Ledger.Engine.Model;
 using Ledger.Engine.Sequencing;
 using Ledger.Engine.Transactions;
 using Ledger.Ion;
+using Ledger.Journal.Model;
 
 namespace Ledger.Engine.Tests;
 

@@ -1,6 +1,7 @@
 using Ledger.Engine.Model;
 using Ledger.Engine.Ports;
 using Ledger.Journal.Tree;
+using RedactionTarget = Ledger.Journal.Model.RedactionTarget;
 
 namespace Ledger.Engine.InMemory;
 
@@ -104,10 +105,7 @@ public sealed class InMemoryJournalStore : IJournalStore
             var journal = Journal(ledgerName);
             if (target.SequenceNo < journal.Count)
             {
-                var block = journal[(int)target.SequenceNo];
-                var revisions = block.Revisions.Select(r =>
-                    !r.IsCatalog && r.DocumentId == target.DocumentId && r.Version == target.Version && r.Data is not null ? r.Redact() : r);
-                journal[(int)target.SequenceNo] = block with { Revisions = [.. revisions] };
+                journal[(int)target.SequenceNo] = journal[(int)target.SequenceNo].Redact(target);
             }
         }
 

@@ -1,6 +1,7 @@
 using Ledger.Engine.Model;
 using Ledger.Journal;
 using Ledger.Journal.Tree;
+using RedactionTarget = Ledger.Journal.Model.RedactionTarget;
 
 namespace Ledger.Engine.Ports;
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Ledger.Engine.Model;
 using Ledger.Engine.Transactions;
 using Ledger.Ion;
+using RedactionTarget = Ledger.Journal.Model.RedactionTarget;
+using StatementRecord = Ledger.Journal.Model.StatementRecord;
 
 namespace Ledger.Engine.Sequencing;
 

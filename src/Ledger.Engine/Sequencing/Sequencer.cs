@@ -7,6 +7,7 @@ using Ledger.Engine.Transactions;
 using Ledger.Ion;
 using Ledger.Journal;
 using Ledger.Journal.Tree;
+using DocumentTouch = Ledger.Journal.Model.DocumentTouch;
 
 namespace Ledger.Engine.Sequencing;
 

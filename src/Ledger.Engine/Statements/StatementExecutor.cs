@@ -2,6 +2,7 @@ using Ledger.Engine.Errors;
 using Ledger.Engine.Model;
 using Ledger.Engine.Transactions;
 using Ledger.Ion;
+using Ledger.Journal.Model;
 using Ledger.PartiQL.Syntax;
 using Ledger.PartiQL.Syntax.Ast;
 
@@ -208,12 +209,11 @@ internal sealed class StatementExecutor(EngineLimits limits)
             throw new BadRequestException("The revision has no data to redact (it is already redacted or records a deletion)");
         }
 
-        transaction.Redact(new RedactionTarget(revision.StrandId, revision.SequenceNo, revision.TableId, revision.DocumentId, revision.Version));
-        return IonStruct.Of(
-            new IonField("blockAddress", revision.BlockAddress),
-            new IonField("tableId", IonString.Of(revision.TableId)),
-            new IonField("documentId", IonString.Of(revision.DocumentId)),
-            new IonField("version", IonInt.Of(revision.Version)));
+        var target = new RedactionTarget(revision.StrandId, revision.SequenceNo, revision.TableId, revision.DocumentId, revision.Version);
+        transaction.Redact(target);
+
+        // The result row is the redactionInfo entry the block will carry: {blockAddress, tableId, documentId, version}.
+        return target.ToIon();
     }
 
     private static string? IndexField(Expression expression) => expression switch

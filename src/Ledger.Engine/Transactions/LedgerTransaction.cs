@@ -5,6 +5,7 @@ using Ledger.Engine.Sequencing;
 using Ledger.Ion;
 using Ledger.Ion.Binary;
 using Ledger.Journal;
+using Ledger.Journal.Model;
 
 namespace Ledger.Engine.Transactions;
 
@@ -24,6 +25,7 @@ internal sealed class LedgerTransaction
     private readonly List<RedactionTarget> _redactions = [];
     private readonly List<StatementRecord> _statements = [];
     private IReadOnlyList<TableDescriptor>? _snapshotCatalog;
+    private readonly CommitDigest _digest;
     private long _writtenBytes;
 
     public LedgerTransaction(string ledgerName, string transactionId, long snapshot, DateTimeOffset startedAt, IViewStore views, EngineLimits limits)
@@ -34,7 +36,7 @@ internal sealed class LedgerTransaction
         StartedAt = startedAt;
         _views = views;
         _limits = limits;
-        Digest = EngineHash.Of(IonString.Of(transactionId));
+        _digest = new CommitDigest(transactionId);
     }
 
     public string Id { get; }
@@ -46,13 +48,12 @@ internal sealed class LedgerTransaction
     public ReadSet Reads { get; } = new();
 
     /// <summary>The running CommitDigest (qldb-compat 2): the seed folded with every accepted statement.</summary>
-    public Hash32 Digest { get; private set; }
+    public Hash32 Digest => _digest.Value;
 
     /// <summary>Folds an accepted ExecuteStatement into the digest and the block's statement list; returns its index.</summary>
     public int AddStatement(string statement, IReadOnlyList<IonValue> parameters, IonTimestamp startTime)
     {
-        var statementDigest = EngineHash.StatementDigest(statement, parameters);
-        Digest = QldbHash.Dot(Digest, statementDigest);
+        var statementDigest = _digest.AddStatement(statement, parameters);
         _statements.Add(new StatementRecord(statement, startTime, statementDigest));
         return _statements.Count - 1;
     }

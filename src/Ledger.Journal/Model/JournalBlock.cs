@@ -10,6 +10,10 @@ namespace Ledger.Journal.Model;
 /// </summary>
 public sealed class JournalBlock
 {
+    private ImmutableArray<StatementRecord> _statements;
+    private ImmutableArray<DocumentTouch> _documents;
+    private ImmutableArray<RedactionTarget> _redactions;
+
     private JournalBlock(
         BlockAddress blockAddress,
         string transactionId,
@@ -51,6 +55,22 @@ public sealed class JournalBlock
 
     /// <summary>All revisions in block order, user and system.</summary>
     public ImmutableArray<JournalRevision> Revisions { get; }
+
+    /// <summary>The typed <c>transactionInfo.statements</c> (read on first use).</summary>
+    public ImmutableArray<StatementRecord> Statements => _statements.IsDefault
+        ? _statements = ReadList(TransactionInfo, "statements", "transactionInfo", StatementRecord.FromIon)
+        : _statements;
+
+    /// <summary>The typed <c>transactionInfo.documents</c> in block order (read on first use).</summary>
+    public ImmutableArray<DocumentTouch> Documents => _documents.IsDefault
+        ? _documents = [.. IonRead.Struct(IonRead.Required(TransactionInfo, "documents", "transactionInfo"), "transactionInfo.documents")
+            .Select(f => DocumentTouch.FromIon(f.Name.Text ?? throw new JournalFormatException("transactionInfo.documents needs document ids."), f.Value))]
+        : _documents;
+
+    /// <summary>The typed <c>redactionInfo.revisions</c>; empty unless this is a redaction block.</summary>
+    public ImmutableArray<RedactionTarget> Redactions => _redactions.IsDefault
+        ? _redactions = RedactionInfo is null ? [] : ReadList(RedactionInfo, "revisions", "redactionInfo", RedactionTarget.FromIon)
+        : _redactions;
 
     /// <summary>
     /// Builds a new block with our entries layout. <paramref name="previousBlockHash"/> is null only for block 0
@@ -98,12 +118,29 @@ public sealed class JournalBlock
         return BlockHashBuilder.RevisionProofPrefix(revisionHashes, revisionIndex, Hashes.EntriesHashList, rootIndex, Hashes.PreviousBlockHash);
     }
 
+    /// <summary>
+    /// The same block with the data of the user revision <paramref name="documentId"/> version
+    /// <paramref name="version"/> redacted in place (spec 3: data replaced by dataHash; no hash changes). Returns
+    /// this block when it holds no such revision with data.
+    /// </summary>
+    public JournalBlock RedactRevision(string documentId, long version)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var index = IndexOfDocument(documentId);
+        if (index < 0 || Revisions[index].Data is null || IonRead.Int(Revisions[index].Metadata!, "version", "revision.metadata") != version)
+        {
+            return this;
+        }
+
+        return new JournalBlock(BlockAddress, TransactionId, BlockTimestamp, Hashes, TransactionInfo, RedactionInfo, Revisions.SetItem(index, Revisions[index].Redact()));
+    }
+
     /// <summary>The index of the user revision of <paramref name="documentId"/>, or -1.</summary>
     public int IndexOfDocument(string documentId)
     {
         for (var i = 0; i < Revisions.Length; i++)
         {
-            if (Revisions[i].Metadata?["id"] is IonString id && id.Value == documentId)
+            if (!Revisions[i].IsSystem && Revisions[i].Metadata?["id"] is IonString id && id.Value == documentId)
             {
                 return i;
             }
@@ -162,8 +199,11 @@ public sealed class JournalBlock
         return VerificationResult.Valid;
     }
 
-    /// <summary>The Ion struct in the field order AWS emits (spec 4.1).</summary>
-    public IonStruct ToIon()
+    /// <summary>
+    /// The Ion struct in the field order AWS emits (spec 4.1). System revisions are <c>{hash}</c> only unless
+    /// <paramref name="includeSystemRevisionData"/> asks for the storage form (see <see cref="JournalRevision.ToIon(bool)"/>).
+    /// </summary>
+    public IonStruct ToIon(bool includeSystemRevisionData = false)
     {
         var builder = IonStruct.CreateBuilder()
             .Add("blockAddress", BlockAddress.ToIon())
@@ -179,7 +219,7 @@ public sealed class JournalBlock
             builder.Add("redactionInfo", RedactionInfo);
         }
 
-        return builder.Add("revisions", IonList.Of(Revisions.Select(r => (IonValue)r.ToIon()))).ToStruct();
+        return builder.Add("revisions", IonList.Of(Revisions.Select(r => (IonValue)r.ToIon(includeSystemRevisionData)))).ToStruct();
     }
 
     /// <summary>Compact Ion text, the <c>Block.IonText</c> of GetBlock.</summary>
@@ -220,6 +260,11 @@ public sealed class JournalBlock
 
     /// <summary>Parses the Ion text of a block.</summary>
     public static JournalBlock Parse(string ionText) => FromIon(IonText.Parse(ionText));
+
+    private static ImmutableArray<T> ReadList<T>(IonStruct owner, string field, string what, Func<IonValue, T> read) =>
+        IonRead.Required(owner, field, what) is IonList { IsNull: false } list
+            ? [.. list.Select(read)]
+            : throw new JournalFormatException($"{what}.{field} must be a list.");
 
     private static int IndexOf(IReadOnlyList<Hash32> list, Hash32 hash)
     {

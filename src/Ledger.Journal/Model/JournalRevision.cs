@@ -6,17 +6,22 @@ namespace Ledger.Journal.Model;
 /// <summary>
 /// A document revision as QLDB shows it in blocks, GetRevision, exports and streams (spec 3). A user revision has
 /// <see cref="Metadata"/> and either <see cref="Data"/>, a <see cref="DataHash"/> (redacted), or neither (deleted).
-/// A system revision carries only its <see cref="Hash"/>.
+/// A system revision is shown with only its <see cref="Hash"/>; our own system revisions (the engine's catalog) keep
+/// their metadata and data for storage, written annotated <c>system::</c> by <see cref="ToIon(bool)"/>.
 /// </summary>
 public sealed class JournalRevision
 {
-    private JournalRevision(BlockAddress? blockAddress, Hash32 hash, IonValue? data, Hash32? dataHash, IonStruct? metadata)
+    /// <summary>The annotation marking the storage form of a system revision that carries its data.</summary>
+    public const string SystemAnnotation = "system";
+
+    private JournalRevision(BlockAddress? blockAddress, Hash32 hash, IonValue? data, Hash32? dataHash, IonStruct? metadata, bool isSystem)
     {
         BlockAddress = blockAddress;
         Hash = hash;
         Data = data;
         DataHash = dataHash;
         Metadata = metadata;
+        IsSystem = isSystem;
     }
 
     /// <summary>The block holding the revision (absent on system revisions inside a block).</summary>
@@ -34,8 +39,8 @@ public sealed class JournalRevision
     /// <summary><c>{id, version, txTime, txId}</c>; absent on system revisions.</summary>
     public IonStruct? Metadata { get; }
 
-    /// <summary>True for a system revision (only a hash).</summary>
-    public bool IsSystem => Metadata is null;
+    /// <summary>True for a system revision (shown as only a hash; its data, if kept, is storage-only).</summary>
+    public bool IsSystem { get; }
 
     /// <summary>True when the data was redacted (dataHash kept in its place).</summary>
     public bool IsRedacted => DataHash is not null;
@@ -45,7 +50,18 @@ public sealed class JournalRevision
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var dataHash = data is null ? (Hash32?)null : JournalIonHash.Of(data);
-        return new JournalRevision(blockAddress, BlockHashBuilder.RevisionHash(JournalIonHash.Of(metadata), dataHash), data, null, metadata);
+        return new JournalRevision(blockAddress, BlockHashBuilder.RevisionHash(JournalIonHash.Of(metadata), dataHash), data, null, metadata, isSystem: false);
+    }
+
+    /// <summary>
+    /// A new system revision that keeps its metadata and data (hashed like a user revision); blocks show it as
+    /// <c>{hash}</c> only unless written in storage form.
+    /// </summary>
+    public static JournalRevision CreateSystem(BlockAddress blockAddress, IonStruct metadata, IonValue data)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(data);
+        return new JournalRevision(blockAddress, BlockHashBuilder.RevisionHash(JournalIonHash.Of(metadata), JournalIonHash.Of(data)), data, null, metadata, isSystem: true);
     }
 
     /// <summary>The metadata struct of spec 3, fields in QLDB's order.</summary>
@@ -57,7 +73,7 @@ public sealed class JournalRevision
             new IonField("txId", IonString.Of(transactionId)));
 
     /// <summary>A system revision (only its hash).</summary>
-    public static JournalRevision System(Hash32 hash) => new(null, hash, null, null, null);
+    public static JournalRevision System(Hash32 hash) => new(null, hash, null, null, null, isSystem: true);
 
     /// <summary>The same revision with its data removed and IonHash(data) kept; the hash does not change.</summary>
     public JournalRevision Redact()
@@ -67,11 +83,11 @@ public sealed class JournalRevision
             throw new InvalidOperationException("Only a revision with data can be redacted.");
         }
 
-        return new JournalRevision(BlockAddress, Hash, null, JournalIonHash.Of(Data), Metadata);
+        return new JournalRevision(BlockAddress, Hash, null, JournalIonHash.Of(Data), Metadata, IsSystem);
     }
 
     /// <summary>The same revision at another block address (GetRevision reports the address of its block).</summary>
-    public JournalRevision WithBlockAddress(BlockAddress blockAddress) => new(blockAddress, Hash, Data, DataHash, Metadata);
+    public JournalRevision WithBlockAddress(BlockAddress blockAddress) => new(blockAddress, Hash, Data, DataHash, Metadata, IsSystem);
 
     /// <summary>
     /// Recomputes the hash from metadata and data (or dataHash). Null for system revisions, which have nothing to
@@ -100,9 +116,18 @@ public sealed class JournalRevision
         return new HashMismatch(location ?? Describe(), "revision hash", Hash, calculated);
     }
 
-    /// <summary>The Ion struct in QLDB's field order: blockAddress, hash, data or dataHash, metadata.</summary>
-    public IonStruct ToIon()
+    /// <summary>
+    /// The Ion struct in QLDB's field order: blockAddress, hash, data or dataHash, metadata. A system revision is
+    /// <c>{hash}</c> only, unless <paramref name="includeSystemData"/> asks for the storage form (the full record,
+    /// annotated <c>system::</c>, which <see cref="FromIon"/> reads back).
+    /// </summary>
+    public IonStruct ToIon(bool includeSystemData = false)
     {
+        if (IsSystem && (!includeSystemData || Metadata is null))
+        {
+            return IonStruct.Of(new IonField("hash", IonRead.Blob(Hash)));
+        }
+
         var builder = IonStruct.CreateBuilder();
         if (BlockAddress is not null)
         {
@@ -125,7 +150,7 @@ public sealed class JournalRevision
             builder.Add("metadata", Metadata);
         }
 
-        return builder.ToStruct();
+        return IsSystem ? (IonStruct)builder.ToStruct().WithAnnotations(SystemAnnotation) : builder.ToStruct();
     }
 
     /// <summary>Compact Ion text, the <c>Revision.IonText</c> of GetRevision.</summary>
@@ -144,7 +169,8 @@ public sealed class JournalRevision
             throw new JournalFormatException("A revision has either data or dataHash, not both.");
         }
 
-        return new JournalRevision(address, IonRead.Hash(revision, "hash", "revision"), data, dataHash, metadata);
+        var isSystem = metadata is null || revision.HasAnnotation(SystemAnnotation);
+        return new JournalRevision(address, IonRead.Hash(revision, "hash", "revision"), data, dataHash, metadata, isSystem);
     }
 
     /// <summary>Parses the Ion text of a revision.</summary>

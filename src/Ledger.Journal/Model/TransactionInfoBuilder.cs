@@ -32,16 +32,28 @@ public sealed class TransactionInfoBuilder
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentOutOfRangeException.ThrowIfNegative(statementIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(statementIndex, _statements.Count);
-        if (!_documents.TryGetValue(documentId, out var document))
-        {
-            document = (tableName, tableId, []);
-            _documents.Add(documentId, document);
-            _documentOrder.Add(documentId);
-        }
-
+        var document = Document(documentId, tableName, tableId);
         if (!document.Statements.Contains(statementIndex))
         {
             document.Statements.Add(statementIndex);
+        }
+    }
+
+    /// <summary>Adds a statement record and returns its 0-based index.</summary>
+    public int AddStatement(StatementRecord statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        return AddStatement(statement.Statement, statement.StartTime, statement.StatementDigest);
+    }
+
+    /// <summary>Records a touched document with every statement that touched it.</summary>
+    public void AddDocument(DocumentTouch document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        _ = Document(document.DocumentId, document.TableName, document.TableId);
+        foreach (var statementIndex in document.Statements)
+        {
+            AddDocument(document.DocumentId, document.TableName, document.TableId, statementIndex);
         }
     }
 
@@ -61,5 +73,17 @@ public sealed class TransactionInfoBuilder
         return IonStruct.Of(
             new IonField("statements", IonList.Of(_statements)),
             new IonField("documents", documents.ToStruct()));
+    }
+
+    private (string TableName, string TableId, List<int> Statements) Document(string documentId, string tableName, string tableId)
+    {
+        if (!_documents.TryGetValue(documentId, out var document))
+        {
+            document = (tableName, tableId, []);
+            _documents.Add(documentId, document);
+            _documentOrder.Add(documentId);
+        }
+
+        return document;
     }
 }
