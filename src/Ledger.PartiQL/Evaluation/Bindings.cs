@@ -11,14 +11,37 @@ public sealed class Bindings
     private readonly Bindings? parent;
     private readonly string? name;
     private readonly Datum value;
+    private readonly IReadOnlyList<Bindings>? group;
 
-    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters)
+    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null)
     {
         this.parent = parent;
         this.name = name;
         this.value = value;
+        this.group = group;
         Parameters = parameters;
     }
+
+    /// <summary>The rows an aggregate in this scope ranges over (the whole filtered FROM input when a query
+    /// without GROUP BY aggregates, spec §10), or null outside an aggregating projection.</summary>
+    public IReadOnlyList<Bindings>? Group
+    {
+        get
+        {
+            for (var scope = this; scope is not null; scope = scope.parent)
+            {
+                if (scope.group is not null)
+                {
+                    return scope.group;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>A scope in which aggregates range over <paramref name="rows"/>.</summary>
+    public Bindings WithGroup(IReadOnlyList<Bindings> rows) => new(this, null, Datum.Missing, Parameters, rows);
 
     /// <summary>The values bound to <c>?</c>, in statement order.</summary>
     public IReadOnlyList<IonValue> Parameters { get; }

@@ -39,6 +39,8 @@ public static class ExpressionEvaluator
             BagExpression bag => Datum.Bag([.. bag.Items.Select(i => Evaluate(i, bindings)).Where(d => !d.IsMissing)]),
             CaseExpression caseExpression => Case(caseExpression, bindings),
             FunctionCall call => Function(call, bindings),
+            AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group
+                ?? throw new EvaluationException("an aggregate is only allowed in the select list of a query")),
             _ => throw new NotSupportedException($"{expression.GetType().Name} is not evaluated by the expression evaluator yet"),
         };
     }

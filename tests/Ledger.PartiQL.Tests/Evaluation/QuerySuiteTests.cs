@@ -17,10 +17,6 @@ public class QuerySuiteTests
     /// <summary>Cases not run yet, with the reason (the report lists them as missing work).</summary>
     private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
     {
-        ["aggregates.avg_empty_input_is_null"] = "aggregates",
-        ["aggregates.sum_ignores_null_and_missing"] = "aggregates",
-        ["aggregates.count_expression_skips_null_and_missing"] = "aggregates",
-        ["null_missing.count_expression_skips_null_and_missing"] = "aggregates",
         ["functions.exists_correlated_subquery"] = "subqueries",
         ["select.subquery_over_local_collection"] = "subqueries",
         ["select.path_into_scalar"] = "parser rejects 'first' (reserved) after a dot; spec case expects a field name",

@@ -31,15 +31,28 @@ public static class QueryEvaluator
             throw new NotSupportedException($"{plan.Statement.GetType().Name} is not a query");
         }
 
-        if (ContainsAggregate(select))
-        {
-            throw new NotSupportedException("aggregates are not evaluated yet");
-        }
-
         var rows = BuildFrom(select.From, new StartOperator(Bindings.Empty(parameters)), plan, documents);
         if (select.Where is not null)
         {
             rows = new FilterOperator(rows, select.Where);
+        }
+
+        if (ContainsAggregate(select.Projection))
+        {
+            // Without GROUP BY the whole filtered input is one group: exactly one row, even when it is empty.
+            var group = new List<Bindings>();
+            await foreach (var row in rows.RunAsync(cancellationToken).ConfigureAwait(false))
+            {
+                group.Add(row.Bindings);
+            }
+
+            var scope = QueryRow.Start(Bindings.Empty(parameters).WithGroup(group));
+            if (ProjectionBuilder.Project(select.Projection, scope) is { } aggregated)
+            {
+                yield return aggregated;
+            }
+
+            yield break;
         }
 
         var seen = select.Distinct ? new List<IonValue>() : null;
@@ -93,10 +106,28 @@ public static class QueryEvaluator
         _ => "_1",
     };
 
-    private static bool ContainsAggregate(SelectStatement select) => select.Projection switch
+    private static bool ContainsAggregate(Projection projection) => projection switch
     {
-        ProjectValue value => value.Value is AggregateCall,
-        ProjectList list => list.Items.Any(i => i is SelectExpressionItem { Expression: AggregateCall }),
+        ProjectValue value => HasAggregate(value.Value),
+        ProjectList list => list.Items.Any(i => i is SelectExpressionItem item && HasAggregate(item.Expression)),
+        _ => false,
+    };
+
+    /// <summary>Whether an aggregate occurs in the expression outside nested queries.</summary>
+    internal static bool HasAggregate(Expression? expression) => expression switch
+    {
+        null => false,
+        AggregateCall => true,
+        UnaryExpression unary => HasAggregate(unary.Operand),
+        BinaryExpression binary => HasAggregate(binary.Left) || HasAggregate(binary.Right),
+        FunctionCall call => call.Arguments.Any(HasAggregate),
+        CastExpression cast => HasAggregate(cast.Operand),
+        CaseExpression @case => HasAggregate(@case.Operand) || HasAggregate(@case.Else)
+            || @case.Branches.Any(b => HasAggregate(b.When) || HasAggregate(b.Then)),
+        StructExpression structure => structure.Fields.Any(f => HasAggregate(f.Key) || HasAggregate(f.Value)),
+        ListExpression list => list.Items.Any(HasAggregate),
+        BagExpression bag => bag.Items.Any(HasAggregate),
+        PathExpression path => HasAggregate(path.Root),
         _ => false,
     };
 }
