@@ -8,9 +8,9 @@ namespace Ledger.PartiQL.Evaluation;
 
 /// <summary>
 /// Evaluates scalar expressions over <see cref="Bindings"/> with PartiQL semantics: MISSING versus NULL,
-/// three-valued logic, Ion equivalence and cross-type comparison (<see cref="ValueSemantics"/>). Query-level
-/// constructs (subqueries, aggregates) and the remaining functions (CAST, SUBSTRING, TRIM, date functions) belong
-/// to the query evaluator still to come and are rejected with <see cref="NotSupportedException"/>.
+/// three-valued logic, Ion equivalence and cross-type comparison (<see cref="ValueSemantics"/>). Subqueries are
+/// delegated to <see cref="Query.SubqueryEvaluator"/>, aggregates to <see cref="Aggregates"/> over the scope's
+/// group; the functions not implemented yet are rejected with <see cref="NotSupportedException"/>.
 /// </summary>
 public static class ExpressionEvaluator
 {
@@ -39,6 +39,7 @@ public static class ExpressionEvaluator
             BagExpression bag => Datum.Bag([.. bag.Items.Select(i => Evaluate(i, bindings)).Where(d => !d.IsMissing)]),
             CaseExpression caseExpression => Case(caseExpression, bindings),
             FunctionCall call => Function(call, bindings),
+            SubqueryExpression subquery => Query.SubqueryEvaluator.Evaluate(subquery.Query, bindings),
             AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group
                 ?? throw new EvaluationException("an aggregate is only allowed in the select list of a query")),
             _ => throw new NotSupportedException($"{expression.GetType().Name} is not evaluated by the expression evaluator yet"),

@@ -33,6 +33,9 @@ public class QueryOperatorTests
     [InlineData("SELECT r.VIN FROM Reg AS r WHERE r.Fee > 2", "{VIN:\"V2\"}")]
     [InlineData("SELECT COUNT(*), COUNT(r.Fee) AS n, SUM(r.Fee) AS s, MIN(r.Fee) AS lo, MAX(r.VIN) AS hi FROM Reg AS r", "{_1:3,n:2,s:3.75,lo:1.50,hi:\"V3\"}")]
     [InlineData("SELECT COUNT(*) AS n, SUM(r.Fee) AS s, AVG(r.Fee) AS a FROM Reg AS r WHERE r.VIN = 'none'", "{n:0,s:null,a:null}")]
+    [InlineData("SELECT r.VIN, (SELECT VALUE o.PersonId FROM @r.Owners.SecondaryOwners AS o WHERE o.PersonId <> 'p2') AS ids FROM Reg AS r WHERE r.VIN = 'V1'", "{VIN:\"V1\",ids:[\"p1\"]}")]
+    [InlineData("SELECT VALUE r.VIN FROM Reg AS r WHERE EXISTS(SELECT o FROM @r.Owners.SecondaryOwners AS o)", "\"V1\"")]
+    [InlineData("SELECT VALUE (SELECT VALUE COUNT(*) FROM r.Owners.SecondaryOwners AS o) FROM Reg AS r WHERE r.VIN = 'V1'", "[2]")]
     [InlineData("SELECT VALUE COUNT(DISTINCT o.PersonId) FROM Reg AS r, r.Owners.SecondaryOwners AS o", "2")]
     public async Task Query_results(string statement, string expected) => Assert.Equal(expected, await RunAsync(Dmv(), statement));
 

@@ -17,14 +17,89 @@ public class QuerySuiteTests
     /// <summary>Cases not run yet, with the reason (the report lists them as missing work).</summary>
     private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
     {
-        ["functions.exists_correlated_subquery"] = "subqueries",
-        ["select.subquery_over_local_collection"] = "subqueries",
+        ["functions.cast_decimal_exponent_as_integer"] = "CastExpression",
+        ["functions.cast_decimal_truncates"] = "CastExpression",
+        ["functions.cast_false_as_integer"] = "CastExpression",
+        ["functions.cast_float_as_boolean"] = "CastExpression",
+        ["functions.cast_int_as_decimal"] = "CastExpression",
+        ["functions.cast_int_as_string"] = "CastExpression",
+        ["functions.cast_int_as_symbol"] = "CastExpression",
+        ["functions.cast_missing_as_boolean"] = "CastExpression",
+        ["functions.cast_missing_as_null"] = "CastExpression",
+        ["functions.cast_null_as_boolean"] = "CastExpression",
+        ["functions.cast_null_as_missing"] = "CastExpression",
+        ["functions.cast_other_string_as_boolean"] = "CastExpression",
+        ["functions.cast_string_as_integer"] = "CastExpression",
+        ["functions.cast_string_as_timestamp"] = "CastExpression",
+        ["functions.cast_symbol_as_boolean"] = "CastExpression",
+        ["functions.cast_true_as_integer"] = "CastExpression",
+        ["functions.cast_true_string_as_boolean"] = "CastExpression",
+        ["functions.cast_zero_as_boolean"] = "CastExpression",
+        ["functions.date_add_hour"] = "DateArithmeticExpression",
+        ["functions.date_add_hour_to_year_precision"] = "DateArithmeticExpression",
+        ["functions.date_add_minute_keeps_fraction"] = "DateArithmeticExpression",
+        ["functions.date_add_month_raises_precision"] = "DateArithmeticExpression",
+        ["functions.date_add_month_rolls_year"] = "DateArithmeticExpression",
+        ["functions.date_add_negative_day"] = "DateArithmeticExpression",
+        ["functions.date_add_second_raises_precision"] = "DateArithmeticExpression",
+        ["functions.date_add_year"] = "DateArithmeticExpression",
+        ["functions.date_diff_day_needs_24_hours"] = "DateArithmeticExpression",
+        ["functions.date_diff_days"] = "DateArithmeticExpression",
+        ["functions.date_diff_month"] = "DateArithmeticExpression",
+        ["functions.date_diff_month_year"] = "DateArithmeticExpression",
+        ["functions.date_diff_negative"] = "DateArithmeticExpression",
+        ["functions.date_diff_year"] = "DateArithmeticExpression",
+        ["functions.date_diff_year_needs_full_year"] = "DateArithmeticExpression",
+        ["functions.extract_from_null"] = "ExtractExpression",
+        ["functions.extract_hour"] = "ExtractExpression",
+        ["functions.extract_minute"] = "ExtractExpression",
+        ["functions.extract_month"] = "ExtractExpression",
+        ["functions.extract_month_default"] = "ExtractExpression",
+        ["functions.extract_timezone_hour"] = "ExtractExpression",
+        ["functions.extract_timezone_minute"] = "ExtractExpression",
+        ["functions.extract_year"] = "ExtractExpression",
+        ["functions.substring_code_points"] = "SUBSTRING",
+        ["functions.substring_from_for_syntax"] = "SUBSTRING",
+        ["functions.substring_long_length"] = "SUBSTRING",
+        ["functions.substring_negative_start"] = "SUBSTRING",
+        ["functions.substring_past_end"] = "SUBSTRING",
+        ["functions.substring_start_0"] = "SUBSTRING",
+        ["functions.substring_start_1"] = "SUBSTRING",
+        ["functions.substring_start_2"] = "SUBSTRING",
+        ["functions.substring_start_and_length"] = "SUBSTRING",
+        ["functions.substring_window_clipped"] = "SUBSTRING",
+        ["functions.substring_zero_length"] = "SUBSTRING",
+        ["functions.to_string_12_hour"] = "TO_STRING",
+        ["functions.to_string_month_name"] = "TO_STRING",
+        ["functions.to_string_numeric"] = "TO_STRING",
+        ["functions.to_string_offset_hours_minutes"] = "TO_STRING",
+        ["functions.to_string_padded_month"] = "TO_STRING",
+        ["functions.to_string_quoted_literal"] = "TO_STRING",
+        ["functions.to_string_short_month"] = "TO_STRING",
+        ["functions.to_timestamp_full_month_name"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_ion_text_full"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_ion_text_year"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_month_year"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_short_month_name"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_two_digit_year_pivot"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_year_y"] = "TO_TIMESTAMP",
+        ["functions.to_timestamp_year_yyyy"] = "TO_TIMESTAMP",
+        ["functions.trim_both"] = "TrimExpression",
+        ["functions.trim_both_char"] = "TrimExpression",
+        ["functions.trim_both_char_set"] = "TrimExpression",
+        ["functions.trim_chars_default_both"] = "TrimExpression",
+        ["functions.trim_default"] = "TrimExpression",
+        ["functions.trim_leading"] = "TrimExpression",
+        ["functions.trim_spaces_only_no_escapes"] = "TrimExpression",
+        ["functions.trim_trailing"] = "TrimExpression",
+        ["functions.utcnow_is_timestamp"] = "UTCNOW",
+        ["functions.utcnow_is_utc"] = "ExtractExpression",
         ["select.path_into_scalar"] = "parser rejects 'first' (reserved) after a dot; spec case expects a field name",
     };
 
     private static readonly Lazy<Dictionary<string, IonStruct>> Cases = new(LoadCases);
 
-    public static TheoryData<string> ItemsCases()
+    public static TheoryData<string> SuiteCases()
     {
         var data = new TheoryData<string>();
         foreach (var name in Cases.Value.Keys.Where(n => !Pending.ContainsKey(n)).Order(StringComparer.Ordinal))
@@ -36,8 +111,8 @@ public class QuerySuiteTests
     }
 
     [Theory]
-    [MemberData(nameof(ItemsCases))]
-    public async Task Items_case_matches_expected_rows(string name)
+    [MemberData(nameof(SuiteCases))]
+    public async Task Suite_case_matches_expected_rows(string name)
     {
         var testCase = Cases.Value[name];
         var statement = ((IonString)testCase["statement"]!).Value;
@@ -45,7 +120,8 @@ public class QuerySuiteTests
         var expected = ((IonList)testCase["expect"]!).Elements;
         var ordered = testCase["ordered"] is IonBool { Value: true };
 
-        var rows = await RunAsync(ItemsFixture(), statement, parameters);
+        var documents = testCase["fixture"] is null ? new InMemoryDocuments() : ItemsFixture();
+        var rows = await RunAsync(documents, statement, parameters);
 
         Assert.True(
             ExpectedRows.Match(expected, rows, ordered),
@@ -94,7 +170,7 @@ public class QuerySuiteTests
         return documents;
     }
 
-    /// <summary>Cases on the items fixture that need no setup, captures or error check.</summary>
+    /// <summary>Cases on the items fixture (or no fixture) that need no setup, captures or error check.</summary>
     private static Dictionary<string, IonStruct> LoadCases()
     {
         var result = new Dictionary<string, IonStruct>(StringComparer.Ordinal);
@@ -104,7 +180,7 @@ public class QuerySuiteTests
             var root = (IonStruct)IonText.ParseAll(File.ReadAllText(path))[0];
             foreach (var testCase in ((IonList)root["cases"]!).Elements.OfType<IonStruct>())
             {
-                if (testCase["fixture"] is IonSymbol { Text: "items" }
+                if (testCase["fixture"] is null or IonSymbol { Text: "items" }
                     && testCase["setup"] is null
                     && testCase["expect"] is IonList expect
                     && testCase["statement"] is IonString statement

@@ -37,7 +37,7 @@ public static class QueryEvaluator
             rows = new FilterOperator(rows, select.Where);
         }
 
-        if (ContainsAggregate(select.Projection))
+        if (HasAggregate(select.Projection))
         {
             // Without GROUP BY the whole filtered input is one group: exactly one row, even when it is empty.
             var group = new List<Bindings>();
@@ -93,20 +93,22 @@ public static class QueryEvaluator
                     return new ScanOperator(input, source, item, documents);
                 }
 
-                return new UnnestOperator(input, item, source?.Alias ?? item.Alias?.Name ?? DefaultAlias(item));
+                return new UnnestOperator(input, item, source?.Alias ?? AliasOf(item));
             default:
                 throw new NotSupportedException($"FROM source {from.GetType().Name}");
         }
     }
 
-    private static string DefaultAlias(FromItem item) => item.Source switch
+    /// <summary>The name an expression FROM item binds: its alias, else a bare variable's name or a path's last
+    /// field.</summary>
+    internal static string AliasOf(FromItem item) => item.Alias?.Name ?? item.Source switch
     {
         VariableReference variable => variable.Name.Name,
         PathExpression { Steps: [.., FieldStep field] } => field.Field.Name,
         _ => "_1",
     };
 
-    private static bool ContainsAggregate(Projection projection) => projection switch
+    internal static bool HasAggregate(Projection projection) => projection switch
     {
         ProjectValue value => HasAggregate(value.Value),
         ProjectList list => list.Items.Any(i => i is SelectExpressionItem item && HasAggregate(item.Expression)),

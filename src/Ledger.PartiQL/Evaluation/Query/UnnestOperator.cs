@@ -13,19 +13,30 @@ public sealed class UnnestOperator(RowOperator input, FromItem item, string alia
     {
         await foreach (var row in input.RunAsync(cancellationToken).ConfigureAwait(false))
         {
-            var value = ExpressionEvaluator.Evaluate(item.Source, row.Bindings);
-            var position = 0;
-            foreach (var element in Elements(value))
+            foreach (var bound in Expand(row, item, alias))
             {
-                var bound = row.Bind(alias, element);
-                if (item.AtAlias is { } at)
-                {
-                    bound = bound.Bind(at.Name, value.Ion is IonList ? Datum.Of(IonInt.Of(position)) : Datum.Missing);
-                }
-
-                position++;
                 yield return bound;
             }
+        }
+    }
+
+    /// <summary>The tuples one input tuple yields for the item.</summary>
+    public static IEnumerable<QueryRow> Expand(QueryRow row, FromItem item, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(item);
+        var value = ExpressionEvaluator.Evaluate(item.Source, row.Bindings);
+        var position = 0;
+        foreach (var element in Elements(value))
+        {
+            var bound = row.Bind(alias, element);
+            if (item.AtAlias is { } at)
+            {
+                bound = bound.Bind(at.Name, value.Ion is IonList ? Datum.Of(IonInt.Of(position)) : Datum.Missing);
+            }
+
+            position++;
+            yield return bound;
         }
     }
 
