@@ -13,8 +13,9 @@ public sealed class Bindings
     private readonly Datum value;
     private readonly IReadOnlyList<Bindings>? group;
 
-    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null)
+    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null, EvaluationContext? context = null)
     {
+        Context = context ?? parent?.Context;
         this.parent = parent;
         this.name = name;
         this.value = value;
@@ -46,7 +47,11 @@ public sealed class Bindings
     /// <summary>The values bound to <c>?</c>, in statement order.</summary>
     public IReadOnlyList<IonValue> Parameters { get; }
 
-    public static Bindings Empty(IReadOnlyList<IonValue> parameters) => new(null, null, Datum.Missing, parameters);
+    /// <summary>The statement's clock and transaction id, when the caller supplied them.</summary>
+    public EvaluationContext? Context { get; }
+
+    public static Bindings Empty(IReadOnlyList<IonValue> parameters, EvaluationContext? context = null) =>
+        new(null, null, Datum.Missing, parameters, null, context);
 
     public Bindings With(string variable, Datum bound) => new(this, variable, bound, Parameters);
 

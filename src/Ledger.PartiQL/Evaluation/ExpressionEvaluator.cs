@@ -39,6 +39,12 @@ public static class ExpressionEvaluator
             BagExpression bag => Datum.Bag([.. bag.Items.Select(i => Evaluate(i, bindings)).Where(d => !d.IsMissing)]),
             CaseExpression caseExpression => Case(caseExpression, bindings),
             FunctionCall call => Function(call, bindings),
+            TrimExpression trim => StringFunctions.Trim(
+                trim.Specification,
+                trim.Characters is null ? Datum.Missing : Evaluate(trim.Characters, bindings),
+                trim.Characters is not null,
+                Evaluate(trim.Source, bindings)),
+            ExtractExpression extract => DateTimeFunctions.Extract(extract.Part, Evaluate(extract.Source, bindings)),
             SubqueryExpression subquery => Query.SubqueryEvaluator.Evaluate(subquery.Query, bindings),
             AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group
                 ?? throw new EvaluationException("an aggregate is only allowed in the select list of a query")),
@@ -387,6 +393,14 @@ public static class ExpressionEvaluator
                     { Ion: IonStruct { IsNull: false } fields } => fields.Count > 0,
                     _ => false,
                 });
+            case "UTCNOW":
+                return Datum.Of(IonTimestampValue.Of((bindings.Context ?? throw new EvaluationException("UTCNOW needs the statement's evaluation context")).UtcNow));
+            case "TXID":
+                return bindings.Context?.TransactionId is { } txId
+                    ? Datum.Of(IonString.Of(txId))
+                    : throw new EvaluationException("TXID needs the statement's evaluation context");
+            case "SUBSTRING":
+                return StringFunctions.Substring(arguments);
             case "SIZE":
                 return arguments[0] switch
                 {

@@ -16,6 +16,7 @@ public static class QueryEvaluator
         StatementPlan plan,
         IDocumentSource documents,
         IReadOnlyList<IonValue> parameters,
+        EvaluationContext? context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -31,7 +32,7 @@ public static class QueryEvaluator
             throw new NotSupportedException($"{plan.Statement.GetType().Name} is not a query");
         }
 
-        var rows = BuildFrom(select.From, new StartOperator(Bindings.Empty(parameters)), plan, documents);
+        var rows = BuildFrom(select.From, new StartOperator(Bindings.Empty(parameters, context)), plan, documents);
         if (select.Where is not null)
         {
             rows = new FilterOperator(rows, select.Where);
@@ -46,7 +47,7 @@ public static class QueryEvaluator
                 group.Add(row.Bindings);
             }
 
-            var scope = QueryRow.Start(Bindings.Empty(parameters).WithGroup(group));
+            var scope = QueryRow.Start(Bindings.Empty(parameters, context).WithGroup(group));
             if (ProjectionBuilder.Project(select.Projection, scope) is { } aggregated)
             {
                 yield return aggregated;

@@ -1,0 +1,44 @@
+using Ledger.Ion;
+using Ledger.PartiQL.Evaluation;
+using Ledger.PartiQL.Syntax;
+
+namespace Ledger.PartiQL.Tests.Evaluation;
+
+public class ScalarFunctionTests
+{
+    private static readonly EvaluationContext Context = new(IonTimestamp.Parse("2024-05-06T07:08:09.123Z"), "txABC");
+
+    private static string Show(string expression, EvaluationContext? context = null)
+    {
+        var (parsed, diagnostics) = PartiQLParser.ParseExpression(expression);
+        Assert.Empty(diagnostics);
+        return ExpressionEvaluator.Evaluate(parsed, Bindings.Empty([], context)).ToString();
+    }
+
+    [Theory]
+    [InlineData("SUBSTRING('123456789', 0, 2)", "\"1\"")]
+    [InlineData("SUBSTRING('123456789', -4)", "\"123456789\"")]
+    [InlineData("SUBSTRING('1234', 10, 10)", "\"\"")]
+    [InlineData("SUBSTRING('héllo', 2, 3)", "\"éll\"")]
+    [InlineData("SUBSTRING(null, 1)", "null")]
+    [InlineData("TRIM('  a b  ')", "\"a b\"")]
+    [InlineData("TRIM(LEADING FROM '  a  ')", "\"a  \"")]
+    [InlineData("TRIM(TRAILING 'xy' FROM 'xyaxy')", "\"xya\"")]
+    [InlineData("TRIM(BOTH 'x' FROM 'xxaxx')", "\"a\"")]
+    [InlineData("EXTRACT(MONTH FROM `2010T`)", "1")]
+    [InlineData("EXTRACT(TIMEZONE_HOUR FROM `2010-01-02T03:04-05:30`)", "-5")]
+    [InlineData("EXTRACT(TIMEZONE_MINUTE FROM `2010-01-02T03:04-05:30`)", "-30")]
+    [InlineData("EXTRACT(YEAR FROM null)", "null")]
+    public void Functions(string expression, string expected) => Assert.Equal(expected, Show(expression));
+
+    [Fact]
+    public void Utcnow_and_txid_come_from_the_context()
+    {
+        Assert.Equal("2024-05-06T07:08:09.123Z", Show("UTCNOW()", Context));
+        Assert.Equal("\"txABC\"", Show("TXID()", Context));
+        Assert.Throws<EvaluationException>(() => Show("TXID()"));
+    }
+
+    [Fact]
+    public void Substring_negative_length_is_an_error() => Assert.Throws<EvaluationException>(() => Show("SUBSTRING('abc', 1, -1)"));
+}
