@@ -44,6 +44,7 @@ public static class ExpressionEvaluator
                 trim.Characters is null ? Datum.Missing : Evaluate(trim.Characters, bindings),
                 trim.Characters is not null,
                 Evaluate(trim.Source, bindings)),
+            CastExpression cast => Casts.Cast(Evaluate(cast.Operand, bindings), cast.Type),
             ExtractExpression extract => DateTimeFunctions.Extract(extract.Part, Evaluate(extract.Source, bindings)),
             SubqueryExpression subquery => Query.SubqueryEvaluator.Evaluate(subquery.Query, bindings),
             AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group

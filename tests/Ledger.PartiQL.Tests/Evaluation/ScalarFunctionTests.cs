@@ -29,6 +29,16 @@ public class ScalarFunctionTests
     [InlineData("EXTRACT(TIMEZONE_HOUR FROM `2010-01-02T03:04-05:30`)", "-5")]
     [InlineData("EXTRACT(TIMEZONE_MINUTE FROM `2010-01-02T03:04-05:30`)", "-30")]
     [InlineData("EXTRACT(YEAR FROM null)", "null")]
+    [InlineData("CAST(1.75 AS INT)", "1")]
+    [InlineData("CAST(-1.75 AS INT)", "-1")]
+    [InlineData("CAST('12' AS INT)", "12")]
+    [InlineData("CAST('TRUE' AS BOOL)", "true")]
+    [InlineData("CAST(0.0 AS BOOL)", "false")]
+    [InlineData("CAST(2 AS DECIMAL)", "2.")]
+    [InlineData("CAST(1.50 AS STRING)", "\"1.50\"")]
+    [InlineData("CAST([1, 2] AS BAG)", "<< 1, 2 >>")]
+    [InlineData("CAST(null AS INT)", "null")]
+    [InlineData("CAST(missing AS INT)", "MISSING")]
     public void Functions(string expression, string expected) => Assert.Equal(expected, Show(expression));
 
     [Fact]
@@ -38,6 +48,13 @@ public class ScalarFunctionTests
         Assert.Equal("\"txABC\"", Show("TXID()", Context));
         Assert.Throws<EvaluationException>(() => Show("TXID()"));
     }
+
+    [Theory]
+    [InlineData("CAST('aa' AS INT)")]
+    [InlineData("CAST(true AS NULL)")]
+    [InlineData("CAST(1 AS STRUCT)")]
+    [InlineData("CAST('x' AS TIMESTAMP)")]
+    public void Impossible_casts_are_errors(string expression) => Assert.Throws<EvaluationException>(() => Show(expression));
 
     [Fact]
     public void Substring_negative_length_is_an_error() => Assert.Throws<EvaluationException>(() => Show("SUBSTRING('abc', 1, -1)"));
