@@ -45,6 +45,11 @@ public static class ExpressionEvaluator
                 trim.Characters is not null,
                 Evaluate(trim.Source, bindings)),
             CastExpression cast => Casts.Cast(Evaluate(cast.Operand, bindings), cast.Type),
+            DateArithmeticExpression date => DateTimeFunctions.Arithmetic(
+                date.Name,
+                date.Part,
+                Evaluate(date.First, bindings),
+                Evaluate(date.Second, bindings)),
             ExtractExpression extract => DateTimeFunctions.Extract(extract.Part, Evaluate(extract.Source, bindings)),
             SubqueryExpression subquery => Query.SubqueryEvaluator.Evaluate(subquery.Query, bindings),
             AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group

@@ -39,6 +39,11 @@ public class ScalarFunctionTests
     [InlineData("CAST([1, 2] AS BAG)", "<< 1, 2 >>")]
     [InlineData("CAST(null AS INT)", "null")]
     [InlineData("CAST(missing AS INT)", "MISSING")]
+    [InlineData("DATE_ADD(day, 1, `2020-02-28T`)", "2020-02-29")]
+    [InlineData("DATE_ADD(second, 30, `2020-12-31T23:59:45.5+01:00`)", "2021-01-01T00:00:15.5+01:00")]
+    [InlineData("DATE_ADD(day, 1, null)", "null")]
+    [InlineData("DATE_DIFF(hour, `2020-01-01T00:00Z`, `2020-01-01T05:59Z`)", "5")]
+    [InlineData("DATE_DIFF(year, `2012-03-01T`, `2013-02-28T`)", "0")]
     public void Functions(string expression, string expected) => Assert.Equal(expected, Show(expression));
 
     [Fact]
@@ -54,6 +59,8 @@ public class ScalarFunctionTests
     [InlineData("CAST(true AS NULL)")]
     [InlineData("CAST(1 AS STRUCT)")]
     [InlineData("CAST('x' AS TIMESTAMP)")]
+    [InlineData("DATE_ADD(day, 'x', `2020T`)")]
+    [InlineData("DATE_DIFF(day, 1, `2020T`)")]
     public void Impossible_casts_are_errors(string expression) => Assert.Throws<EvaluationException>(() => Show(expression));
 
     [Fact]
