@@ -429,6 +429,15 @@ public static class ExpressionEvaluator
             "UPPER" when text is not null => Datum.Of(IonString.Of(text.ToUpperInvariant())),
             "LOWER" when text is not null => Datum.Of(IonString.Of(text.ToLowerInvariant())),
             "CHAR_LENGTH" or "CHARACTER_LENGTH" when text is not null => Datum.Of(IonInt.Of(CodePoints(text))),
+            "TO_STRING" when arguments is [{ Ion: IonTimestampValue ts }, { Ion: IonString format }] =>
+                Datum.Of(IonString.Of(TimestampFormat.Format(ts.Value, format.Value))),
+            "TO_TIMESTAMP" when arguments is [{ Ion: IonString only }] =>
+                IonTimestamp.TryParse(only.Value, out var parsed) ? Datum.Of(IonTimestampValue.Of(parsed))
+                    : throw new EvaluationException($"'{only.Value}' is not an Ion timestamp"),
+            "TO_TIMESTAMP" when arguments is [{ Ion: IonString input }, { Ion: IonString pattern }] =>
+                Datum.Of(IonTimestampValue.Of(TimestampFormat.Parse(input.Value, pattern.Value))),
+            "TO_STRING" or "TO_TIMESTAMP" =>
+                throw new EvaluationException($"{call.Name} got arguments of the wrong type: {string.Join(", ", arguments.Select(ValueSemantics.Describe))}"),
             "UPPER" or "LOWER" or "CHAR_LENGTH" or "CHARACTER_LENGTH" =>
                 throw new EvaluationException($"{call.Name} expects a string, got {ValueSemantics.Describe(arguments[0])}"),
             _ => throw new NotSupportedException($"function {call.Name} is not evaluated by the expression evaluator yet"),

@@ -17,21 +17,6 @@ public class QuerySuiteTests
     /// <summary>Cases not run yet, with the reason (the report lists them as missing work).</summary>
     private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
     {
-        ["functions.to_string_12_hour"] = "TO_STRING",
-        ["functions.to_string_month_name"] = "TO_STRING",
-        ["functions.to_string_numeric"] = "TO_STRING",
-        ["functions.to_string_offset_hours_minutes"] = "TO_STRING",
-        ["functions.to_string_padded_month"] = "TO_STRING",
-        ["functions.to_string_quoted_literal"] = "TO_STRING",
-        ["functions.to_string_short_month"] = "TO_STRING",
-        ["functions.to_timestamp_full_month_name"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_ion_text_full"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_ion_text_year"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_month_year"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_short_month_name"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_two_digit_year_pivot"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_year_y"] = "TO_TIMESTAMP",
-        ["functions.to_timestamp_year_yyyy"] = "TO_TIMESTAMP",
         ["select.path_into_scalar"] = "parser rejects 'first' (reserved) after a dot; spec case expects a field name",
     };
 

@@ -44,6 +44,9 @@ public class ScalarFunctionTests
     [InlineData("DATE_ADD(day, 1, null)", "null")]
     [InlineData("DATE_DIFF(hour, `2020-01-01T00:00Z`, `2020-01-01T05:59Z`)", "5")]
     [InlineData("DATE_DIFF(year, `2012-03-01T`, `2013-02-28T`)", "0")]
+    [InlineData("TO_STRING(`2020-01-02T03:04:05.678-07:30`, 'HH:mm:ss.SS xx')", "\"03:04:05.67 -0730\"")]
+    [InlineData("TO_STRING(`2020-01-02T00:04Z`, 'hh a x')", "\"12 AM +00\"")]
+    [InlineData("TO_TIMESTAMP('2020-01-02 3:04 PM +01:00', 'y-MM-dd h:mm a XXX')", "2020-01-02T15:04+01:00")]
     public void Functions(string expression, string expected) => Assert.Equal(expected, Show(expression));
 
     [Fact]
@@ -61,6 +64,10 @@ public class ScalarFunctionTests
     [InlineData("CAST('x' AS TIMESTAMP)")]
     [InlineData("DATE_ADD(day, 'x', `2020T`)")]
     [InlineData("DATE_DIFF(day, 1, `2020T`)")]
+    [InlineData("TO_TIMESTAMP('2016x', 'yyyy')")]
+    [InlineData("TO_TIMESTAMP('nope')")]
+    [InlineData("TO_TIMESTAMP('05.25', 's.SS')")]
+    [InlineData("TO_STRING(`2020T`, 'q')")]
     public void Impossible_casts_are_errors(string expression) => Assert.Throws<EvaluationException>(() => Show(expression));
 
     [Fact]
