@@ -16,10 +16,10 @@ public static class ExpectedRows
         return ordered ? expected.Zip(actual).All(p => Match(p.First, p.Second)) : Multiset(expected, actual);
     }
 
-    /// <summary>True when the expectation uses a matcher this helper does not resolve (captured variables, ids).</summary>
+    /// <summary>True when the expectation uses a matcher this helper does not resolve (QLDB-format ids).</summary>
     public static bool NeedsCaptures(IonValue expected) => expected switch
     {
-        _ when expected.Annotations.Any(a => a.Text is "qdb_var" or "qdb_id") => true,
+        _ when expected.Annotations.Any(a => a.Text is "qdb_id") => true,
         IonStruct s => s.Fields.Any(f => NeedsCaptures(f.Value)),
         IonSequence l => l.Elements.Any(NeedsCaptures),
         _ => false,

@@ -21,6 +21,12 @@ public sealed class InMemoryDocuments : IDocumentSource, ICatalog
         return this;
     }
 
+    public InMemoryDocuments Index(string table, string field)
+    {
+        indexes[table].Add(field);
+        return this;
+    }
+
     public InMemoryDocuments Insert(string table, string id, IonStruct data)
     {
         tables[table].Add((id, data));
