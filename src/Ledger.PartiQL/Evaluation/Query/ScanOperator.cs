@@ -15,7 +15,7 @@ public sealed class ScanOperator(RowOperator input, SourcePlan source, FromItem 
         var alias = source.Alias ?? source.Table ?? "_";
         await foreach (var row in input.RunAsync(cancellationToken).ConfigureAwait(false))
         {
-            var keys = Keys(row.Bindings);
+            var keys = EvaluateKeys(source, row.Bindings);
             if (keys is null)
             {
                 continue;
@@ -37,8 +37,9 @@ public sealed class ScanOperator(RowOperator input, SourcePlan source, FromItem 
 
     /// <summary>The evaluated lookup keys (bags flattened, NULL/MISSING dropped); null when a lookup has no
     /// usable key and so matches nothing.</summary>
-    private List<IonValue>? Keys(Bindings scope)
+    public static List<IonValue>? EvaluateKeys(SourcePlan source, Bindings scope)
     {
+        ArgumentNullException.ThrowIfNull(source);
         var expressions = source.Access switch
         {
             IndexLookup index => index.Keys,
