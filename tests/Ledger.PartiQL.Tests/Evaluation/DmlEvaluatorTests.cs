@@ -31,5 +31,7 @@ public class DmlEvaluatorTests
     [InlineData("UPDATE Car AS c REMOVE c.Owner.Name WHERE c.VIN = 'V1'", "c1={VIN:\"V1\",Owner:{Id:\"p1\"},Miles:10,Tags:[\"a\",\"b\"]}")]
     [InlineData("FROM Car AS c WHERE c.VIN = 'V1' SET c.Miles = 0", "c1={VIN:\"V1\",Owner:{Id:\"p1\",Name:\"Ann\"},Miles:0,Tags:[\"a\",\"b\"]}")]
     [InlineData("UPDATE Car AS c SET c.Miles = 1 WHERE c.VIN = 'none'", "")]
+    [InlineData("FROM Car AS c WHERE c.VIN = 'V2' INSERT INTO c.Tags VALUE {'x': 1}", "c2={VIN:\"V2\",Owner:{Id:\"p2\"},Miles:20,Tags:[{x:1}]}")]
+    [InlineData("UPDATE Car AS c INSERT INTO c.Tags VALUE 'z' WHERE c.VIN = 'V1'", "c1={VIN:\"V1\",Owner:{Id:\"p1\",Name:\"Ann\"},Miles:10,Tags:[\"a\",\"b\",\"z\"]}")]
     public async Task Changes(string statement, string expected) => Assert.Equal(expected, await RunAsync(statement));
 }

@@ -10,7 +10,7 @@ public sealed record DmlChange(string DocumentId, IonStruct? NewValue);
 /// <summary>
 /// Evaluates the FROM/WHERE of DELETE and UPDATE/FROM-DML (spec §5) and returns each affected document with its new
 /// value, for the engine to turn into revisions. SET and REMOVE apply to field paths rooted at the target alias
-/// (or a bare top-level field); INSERT INTO nested collections is not implemented yet (NotSupportedException).
+/// (or a bare top-level field); INSERT INTO appends to a list at such a path (an AT position is not supported yet).
 /// Several matching bindings of one document (FROM-DML with nested items) apply in turn to the same document.
 /// </summary>
 public static class DmlEvaluator
@@ -92,6 +92,14 @@ public static class DmlEvaluator
                 return document;
             case RemoveOperation remove:
                 return Remove(document, FieldPath(remove.Target, alias), 0);
+            case InsertIntoOperation insert when insert.Position is null:
+                var listPath = FieldPath(insert.Target, alias);
+                var inserted = ProjectionBuilder.ToIon(ExpressionEvaluator.Evaluate(insert.Value, scope))
+                    ?? throw new EvaluationException("INSERT INTO cannot insert MISSING");
+                var list = Get(document, listPath) is IonList { IsNull: false } existing
+                    ? existing
+                    : throw new EvaluationException($"INSERT INTO {string.Join('.', listPath)}: the target is not a list");
+                return SetPath(document, listPath, 0, IonList.Of(list.Elements.Add(inserted)).WithAnnotations(list.Annotations));
             default:
                 throw new NotSupportedException($"{operation.GetType().Name} is not evaluated yet");
         }
@@ -120,6 +128,17 @@ public static class DmlEvaluator
             default:
                 throw new NotSupportedException("the DML target path must start at the target alias");
         }
+    }
+
+    private static IonValue? Get(IonStruct document, List<string> path)
+    {
+        IonValue? current = document;
+        foreach (var name in path)
+        {
+            current = current is IonStruct { IsNull: false } s && s.TryGetField(name, out var next) ? next : null;
+        }
+
+        return current;
     }
 
     private static IonStruct SetPath(IonStruct document, List<string> path, int at, IonValue value)
