@@ -11,19 +11,47 @@ public sealed class Bindings
     private readonly Bindings? parent;
     private readonly string? name;
     private readonly Datum value;
+    private readonly IReadOnlyList<Bindings>? group;
 
-    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters)
+    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null, EvaluationContext? context = null)
     {
+        Context = context ?? parent?.Context;
         this.parent = parent;
         this.name = name;
         this.value = value;
+        this.group = group;
         Parameters = parameters;
     }
+
+    /// <summary>The rows an aggregate in this scope ranges over (the whole filtered FROM input when a query
+    /// without GROUP BY aggregates, spec §10), or null outside an aggregating projection.</summary>
+    public IReadOnlyList<Bindings>? Group
+    {
+        get
+        {
+            for (var scope = this; scope is not null; scope = scope.parent)
+            {
+                if (scope.group is not null)
+                {
+                    return scope.group;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>A scope in which aggregates range over <paramref name="rows"/>.</summary>
+    public Bindings WithGroup(IReadOnlyList<Bindings> rows) => new(this, null, Datum.Missing, Parameters, rows);
 
     /// <summary>The values bound to <c>?</c>, in statement order.</summary>
     public IReadOnlyList<IonValue> Parameters { get; }
 
-    public static Bindings Empty(IReadOnlyList<IonValue> parameters) => new(null, null, Datum.Missing, parameters);
+    /// <summary>The statement's clock and transaction id, when the caller supplied them.</summary>
+    public EvaluationContext? Context { get; }
+
+    public static Bindings Empty(IReadOnlyList<IonValue> parameters, EvaluationContext? context = null) =>
+        new(null, null, Datum.Missing, parameters, null, context);
 
     public Bindings With(string variable, Datum bound) => new(this, variable, bound, Parameters);
 

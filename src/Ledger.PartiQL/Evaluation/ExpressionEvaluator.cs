@@ -8,9 +8,9 @@ namespace Ledger.PartiQL.Evaluation;
 
 /// <summary>
 /// Evaluates scalar expressions over <see cref="Bindings"/> with PartiQL semantics: MISSING versus NULL,
-/// three-valued logic, Ion equivalence and cross-type comparison (<see cref="ValueSemantics"/>). Query-level
-/// constructs (subqueries, aggregates) and the remaining functions (CAST, SUBSTRING, TRIM, date functions) belong
-/// to the query evaluator still to come and are rejected with <see cref="NotSupportedException"/>.
+/// three-valued logic, Ion equivalence and cross-type comparison (<see cref="ValueSemantics"/>). Subqueries are
+/// delegated to <see cref="Query.SubqueryEvaluator"/>, aggregates to <see cref="Aggregates"/> over the scope's
+/// group; the functions not implemented yet are rejected with <see cref="NotSupportedException"/>.
 /// </summary>
 public static class ExpressionEvaluator
 {
@@ -39,6 +39,21 @@ public static class ExpressionEvaluator
             BagExpression bag => Datum.Bag([.. bag.Items.Select(i => Evaluate(i, bindings)).Where(d => !d.IsMissing)]),
             CaseExpression caseExpression => Case(caseExpression, bindings),
             FunctionCall call => Function(call, bindings),
+            TrimExpression trim => StringFunctions.Trim(
+                trim.Specification,
+                trim.Characters is null ? Datum.Missing : Evaluate(trim.Characters, bindings),
+                trim.Characters is not null,
+                Evaluate(trim.Source, bindings)),
+            CastExpression cast => Casts.Cast(Evaluate(cast.Operand, bindings), cast.Type),
+            DateArithmeticExpression date => DateTimeFunctions.Arithmetic(
+                date.Name,
+                date.Part,
+                Evaluate(date.First, bindings),
+                Evaluate(date.Second, bindings)),
+            ExtractExpression extract => DateTimeFunctions.Extract(extract.Part, Evaluate(extract.Source, bindings)),
+            SubqueryExpression subquery => Query.SubqueryEvaluator.Evaluate(subquery.Query, bindings),
+            AggregateCall aggregate => Aggregates.Compute(aggregate, bindings.Group
+                ?? throw new EvaluationException("an aggregate is only allowed in the select list of a query")),
             _ => throw new NotSupportedException($"{expression.GetType().Name} is not evaluated by the expression evaluator yet"),
         };
     }
@@ -384,6 +399,14 @@ public static class ExpressionEvaluator
                     { Ion: IonStruct { IsNull: false } fields } => fields.Count > 0,
                     _ => false,
                 });
+            case "UTCNOW":
+                return Datum.Of(IonTimestampValue.Of((bindings.Context ?? throw new EvaluationException("UTCNOW needs the statement's evaluation context")).UtcNow));
+            case "TXID":
+                return bindings.Context?.TransactionId is { } txId
+                    ? Datum.Of(IonString.Of(txId))
+                    : throw new EvaluationException("TXID needs the statement's evaluation context");
+            case "SUBSTRING":
+                return StringFunctions.Substring(arguments);
             case "SIZE":
                 return arguments[0] switch
                 {
@@ -406,6 +429,15 @@ public static class ExpressionEvaluator
             "UPPER" when text is not null => Datum.Of(IonString.Of(text.ToUpperInvariant())),
             "LOWER" when text is not null => Datum.Of(IonString.Of(text.ToLowerInvariant())),
             "CHAR_LENGTH" or "CHARACTER_LENGTH" when text is not null => Datum.Of(IonInt.Of(CodePoints(text))),
+            "TO_STRING" when arguments is [{ Ion: IonTimestampValue ts }, { Ion: IonString format }] =>
+                Datum.Of(IonString.Of(TimestampFormat.Format(ts.Value, format.Value))),
+            "TO_TIMESTAMP" when arguments is [{ Ion: IonString only }] =>
+                IonTimestamp.TryParse(only.Value, out var parsed) ? Datum.Of(IonTimestampValue.Of(parsed))
+                    : throw new EvaluationException($"'{only.Value}' is not an Ion timestamp"),
+            "TO_TIMESTAMP" when arguments is [{ Ion: IonString input }, { Ion: IonString pattern }] =>
+                Datum.Of(IonTimestampValue.Of(TimestampFormat.Parse(input.Value, pattern.Value))),
+            "TO_STRING" or "TO_TIMESTAMP" =>
+                throw new EvaluationException($"{call.Name} got arguments of the wrong type: {string.Join(", ", arguments.Select(ValueSemantics.Describe))}"),
             "UPPER" or "LOWER" or "CHAR_LENGTH" or "CHARACTER_LENGTH" =>
                 throw new EvaluationException($"{call.Name} expects a string, got {ValueSemantics.Describe(arguments[0])}"),
             _ => throw new NotSupportedException($"function {call.Name} is not evaluated by the expression evaluator yet"),
