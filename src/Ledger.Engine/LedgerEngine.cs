@@ -39,7 +39,7 @@ public sealed class LedgerEngine : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         Limits = limits ?? EngineLimits.Default;
         _policy = policy ?? CommitPolicy.Default;
-        _executor = new StatementExecutor(Limits);
+        _executor = new StatementExecutor(Limits, _clock);
     }
 
     /// <summary>The quotas in force.</summary>

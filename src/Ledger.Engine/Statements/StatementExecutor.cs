@@ -2,7 +2,11 @@ using Ledger.Engine.Errors;
 using Ledger.Engine.Model;
 using Ledger.Engine.Transactions;
 using Ledger.Ion;
+using Ledger.Ion.Binary;
 using Ledger.Journal.Model;
+using Ledger.PartiQL.Evaluation;
+using Ledger.PartiQL.Evaluation.Query;
+using Ledger.PartiQL.Planning;
 using Ledger.PartiQL.Syntax;
 using Ledger.PartiQL.Syntax.Ast;
 
@@ -10,10 +14,10 @@ namespace Ledger.Engine.Statements;
 
 /// <summary>
 /// Executes one parsed statement inside a transaction: DDL (the catalog is written through the journal as catalog
-/// revisions), INSERT, and EXEC redact_revision. Queries and FROM/UPDATE/DELETE DML need the PartiQL evaluator over
-/// <see cref="LedgerTransaction"/>'s document source; until it lands they are refused with a clear error.
+/// revisions), INSERT, EXEC redact_revision, and SELECT / DELETE / UPDATE / FROM-DML through the PartiQL evaluator
+/// over <see cref="LedgerTransaction"/>'s document source (each DML change becomes a new revision).
 /// </summary>
-internal sealed class StatementExecutor(EngineLimits limits)
+internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
 {
     public async ValueTask<IReadOnlyList<IonValue>> ExecuteAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
@@ -37,9 +41,99 @@ internal sealed class StatementExecutor(EngineLimits limits)
             DropIndexStatement index => [await DropIndexAsync(transaction, index, cancellationToken)],
             InsertStatement insert => await InsertAsync(transaction, insert, parameters, statementIndex, cancellationToken),
             ExecStatement exec => [await ExecAsync(transaction, exec, parameters, cancellationToken)],
+            SelectStatement => await QueryAsync(transaction, parsed, parameters, cancellationToken),
+            DeleteStatement or UpdateStatement => await DmlAsync(transaction, parsed, parameters, statementIndex, cancellationToken),
             _ => throw new BadRequestException($"Unsupported PartiQL feature: {parsed.Statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal)} statements are not available yet"),
         };
     }
+
+    private async ValueTask<StatementPlan> PlanAsync(LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
+    {
+        var catalog = await TransactionCatalog.LoadAsync(transaction, cancellationToken);
+        var plan = PartiQLPlanner.Plan(parsed, catalog, parameters.Count);
+        if (plan.Diagnostics.Count > 0)
+        {
+            throw new BadRequestException(plan.Diagnostics[0].Message);
+        }
+
+        return plan;
+    }
+
+    private EvaluationContext Context(LedgerTransaction transaction) => new(QldbTime.ToTimestamp(clock.GetUtcNow()), transaction.Id);
+
+    private async ValueTask<IReadOnlyList<IonValue>> QueryAsync(
+        LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(transaction, parsed, parameters, cancellationToken);
+        var source = new TransactionDocumentSource(transaction, clock);
+        var values = new List<IonValue>();
+        try
+        {
+            await foreach (var value in QueryEvaluator.ExecuteAsync(plan, source, parameters, Context(transaction), cancellationToken))
+            {
+                values.Add(value);
+            }
+        }
+        catch (Exception e) when (e is EvaluationException or NotSupportedException)
+        {
+            throw EvaluationError(e);
+        }
+
+        return values;
+    }
+
+    private async ValueTask<IReadOnlyList<IonValue>> DmlAsync(
+        LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(transaction, parsed, parameters, cancellationToken);
+        var target = plan.Statement switch
+        {
+            DeleteStatement delete => delete.Target,
+            UpdateStatement update => update.Target,
+            _ => throw new BadRequestException("Unsupported PartiQL feature: not a DML statement"),
+        };
+        var targetSource = plan.Sources.FirstOrDefault(s => ReferenceEquals(s.Source, target));
+        if (targetSource?.Table is not { } tableName)
+        {
+            throw new BadRequestException("Unsupported PartiQL feature: DML targets a table by name");
+        }
+
+        var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
+        IReadOnlyList<DmlChange> changes;
+        try
+        {
+            changes = await DmlEvaluator.EvaluateAsync(plan, new TransactionDocumentSource(transaction, clock), parameters, Context(transaction), cancellationToken);
+        }
+        catch (Exception e) when (e is EvaluationException or NotSupportedException)
+        {
+            throw EvaluationError(e);
+        }
+
+        // Atomic per statement: every new value is checked against the document size limit before anything is written
+        // (the per-transaction document and byte limits are enforced by the transaction as each change is written).
+        foreach (var change in changes)
+        {
+            if (change.NewValue is { } value && IonBinary.Write(value).Length > limits.MaxDocumentBytes)
+            {
+                throw new BadRequestException($"Document size {IonBinary.Write(value).Length} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes");
+            }
+        }
+
+        var rows = new List<IonValue>(changes.Count);
+        foreach (var change in changes)
+        {
+            var data = change.NewValue is { } value ? value.WithoutAnnotations() as IonStruct ?? value : null;
+            if (await transaction.UpdateAsync(table, change.DocumentId, data, statementIndex, cancellationToken))
+            {
+                rows.Add(IonStruct.Of(new IonField("documentId", IonString.Of(change.DocumentId))));
+            }
+        }
+
+        return rows;
+    }
+
+    private static BadRequestException EvaluationError(Exception e) =>
+        new(e.Message.StartsWith("Evaluation Error", StringComparison.Ordinal) ? e.Message : $"Evaluation Error: {e.Message}");
 
     /// <summary>The table a name resolves to in DML, with QLDB's error for names that do not.</summary>
     public static async ValueTask<TableDescriptor> ResolveTableAsync(LedgerTransaction transaction, string name, CancellationToken cancellationToken) =>
