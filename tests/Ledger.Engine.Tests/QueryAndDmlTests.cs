@@ -113,4 +113,70 @@ public sealed class QueryAndDmlTests
         var error = await Assert.ThrowsAsync<BadRequestException>(() => fixture.RunAsync("UPDATE T SET b = 1"));
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Concurrent_partiql_transfers_and_insert_if_absent_are_serializable()
+    {
+        await using var fixture = await EngineFixture.CreateAsync(policy: Sequencing.CommitPolicy.MaxGroup(8));
+        const int accountCount = 6;
+        await fixture.RunAsync("CREATE TABLE Account", "CREATE INDEX ON Account (name)", "CREATE TABLE Claim", "CREATE INDEX ON Claim (GovId)");
+        await fixture.RunAsync(("INSERT INTO Account ?", [IonList.Of(Enumerable.Range(0, accountCount).Select(i =>
+            (IonValue)IonStruct.Of(new IonField("name", IonString.Of("acct" + i)), new IonField("balance", IonInt.Of(1000)))))]));
+
+        async Task WithRetriesAsync(Func<Func<string, IonValue[], Task<IReadOnlyList<IonValue>>>, Task> body)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var session = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+                try
+                {
+                    var transactionId = await fixture.Engine.StartTransactionAsync(session);
+                    var executed = new List<(string, IonValue[])>();
+                    await body(async (statement, parameters) =>
+                    {
+                        executed.Add((statement, parameters));
+                        return (await fixture.Engine.ExecuteStatementAsync(session, transactionId, statement, parameters)).Values;
+                    });
+                    await fixture.Engine.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, [.. executed]));
+                    return;
+                }
+                catch (OccConflictException) when (attempt < 50)
+                {
+                    await Task.Yield();
+                }
+                finally
+                {
+                    await fixture.Engine.EndSessionAsync(session);
+                }
+            }
+        }
+
+        static long Balance(IonValue row) => ((IonInt)((IonStruct)row)["balance"]!).ToInt64();
+        var transfers = Enumerable.Range(0, 30).Select(n => Task.Run(() => WithRetriesAsync(async execute =>
+        {
+            var from = IonString.Of("acct" + (n % accountCount));
+            var to = IonString.Of("acct" + ((n + 1 + (n % 4)) % accountCount));
+            var amount = 1 + (n % 13);
+            var source = Balance(Assert.Single(await execute("SELECT balance FROM Account WHERE name = ?", [from])));
+            await Task.Yield();
+            var target = Balance(Assert.Single(await execute("SELECT balance FROM Account WHERE name = ?", [to])));
+            await execute("UPDATE Account SET balance = ? WHERE name = ?", [IonInt.Of(source - amount), from]);
+            await execute("UPDATE Account SET balance = ? WHERE name = ?", [IonInt.Of(target + amount), to]);
+        })));
+        var claims = Enumerable.Range(0, 20).Select(n => Task.Run(() => WithRetriesAsync(async execute =>
+        {
+            var key = IonString.Of("k" + (n % 5));
+            if ((await execute("SELECT * FROM Claim WHERE GovId = ?", [key])).Count == 0)
+            {
+                await Task.Yield();
+                await execute("INSERT INTO Claim VALUE ?", [IonStruct.Of(new IonField("GovId", key), new IonField("by", IonInt.Of(n)))]);
+            }
+        })));
+        await Task.WhenAll(transfers.Concat(claims));
+
+        var balances = await QueryAsync(fixture, "SELECT balance FROM Account");
+        Assert.Equal(accountCount * 1000L, balances.Sum(Balance));
+        var claimed = await QueryAsync(fixture, "SELECT GovId FROM Claim");
+        Assert.Equal(["k0", "k1", "k2", "k3", "k4"], claimed.Select(r => Text(r, "GovId")).Order(StringComparer.Ordinal));
+    }
 }
