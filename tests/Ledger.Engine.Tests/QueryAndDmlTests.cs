@@ -112,6 +112,15 @@ public sealed class QueryAndDmlTests
         await fixture.RunAsync("INSERT INTO T VALUE {'a': 3}");
         var error = await Assert.ThrowsAsync<BadRequestException>(() => fixture.RunAsync("UPDATE T SET b = 1"));
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+
+        // The refused statement wrote nothing: a later statement in the same transaction commits alone.
+        var session = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await fixture.Engine.StartTransactionAsync(session);
+        await Assert.ThrowsAsync<BadRequestException>(() => fixture.Engine.ExecuteStatementAsync(session, transactionId, "UPDATE T SET b = 1", []));
+        await fixture.Engine.ExecuteStatementAsync(session, transactionId, "UPDATE T SET b = 2 WHERE a = 1", []);
+        await fixture.Engine.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, ("UPDATE T SET b = 1", []), ("UPDATE T SET b = 2 WHERE a = 1", [])));
+        var rows = await QueryAsync(fixture, "SELECT * FROM T WHERE b IS NOT MISSING");
+        Assert.Equal(1, ((IonInt)((IonStruct)Assert.Single(rows))["a"]!).ToInt64());
     }
 
     [Fact]

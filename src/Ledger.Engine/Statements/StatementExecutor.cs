@@ -109,15 +109,21 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             throw EvaluationError(e);
         }
 
-        // Atomic per statement: every new value is checked against the document size limit before anything is written
-        // (the per-transaction document and byte limits are enforced by the transaction as each change is written).
+        // Atomic per statement: the size of every new value and the transaction's limits are checked before anything
+        // is written.
+        long bytes = 0;
         foreach (var change in changes)
         {
-            if (change.NewValue is { } value && IonBinary.Write(value).Length > limits.MaxDocumentBytes)
+            var size = change.NewValue is { } value ? IonBinary.Write(value).Length : 0;
+            if (size > limits.MaxDocumentBytes)
             {
-                throw new BadRequestException($"Document size {IonBinary.Write(value).Length} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes");
+                throw new BadRequestException($"Document size {size} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes");
             }
+
+            bytes += size;
         }
+
+        transaction.EnsureRoomFor(table.TableId, changes.Select(c => c.DocumentId).ToList(), bytes);
 
         var rows = new List<IonValue>(changes.Count);
         foreach (var change in changes)

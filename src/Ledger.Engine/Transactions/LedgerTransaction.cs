@@ -246,6 +246,24 @@ internal sealed class LedgerTransaction
         return true;
     }
 
+    /// <summary>
+    /// Refuses, before anything is written, a statement whose writes would exceed the per-transaction document or
+    /// byte limits, so a failing statement leaves no partial writes behind.
+    /// </summary>
+    public void EnsureRoomFor(string tableId, IReadOnlyCollection<string> documentIds, long bytes)
+    {
+        var added = documentIds.Distinct(StringComparer.Ordinal).Count(id => !_writes.ContainsKey((tableId, id)));
+        if (_writes.Count + added > _limits.MaxDocumentsPerTransaction)
+        {
+            throw new BadRequestException($"Transaction exceeds the limit of {_limits.MaxDocumentsPerTransaction} documents written per transaction");
+        }
+
+        if (_writtenBytes + bytes > _limits.MaxTransactionBytes)
+        {
+            throw new BadRequestException($"Transaction size exceeds the limit of {_limits.MaxTransactionBytes} bytes");
+        }
+    }
+
     /// <summary>Queues a redaction (checked by the caller against the history it read).</summary>
     public void Redact(RedactionTarget target)
     {
