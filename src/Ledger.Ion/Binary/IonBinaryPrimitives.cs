@@ -338,4 +338,23 @@ public static class IonBinaryPrimitives
 
         return length;
     }
+
+    /// <summary>The binary type code (high nibble of the type qualifier) of each <see cref="IonType"/>.</summary>
+    internal static int TypeCode(IonType type) => type switch
+    {
+        IonType.Null => 0,
+        IonType.Bool => 1,
+        IonType.Int => 2,
+        IonType.Float => 4,
+        IonType.Decimal => 5,
+        IonType.Timestamp => 6,
+        IonType.Symbol => 7,
+        IonType.String => 8,
+        IonType.Clob => 9,
+        IonType.Blob => 10,
+        IonType.List => 11,
+        IonType.Sexp => 12,
+        IonType.Struct => 13,
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
 }

@@ -298,7 +298,7 @@ internal sealed class IonBinaryWriter
     {
         if (value.IsNull)
         {
-            destination[0] = value.Type == IonType.Null ? (byte)0x0F : (byte)((TypeCode(value.Type) << 4) | 0x0F);
+            destination[0] = value.Type == IonType.Null ? (byte)0x0F : (byte)((IonBinaryPrimitives.TypeCode(value.Type) << 4) | 0x0F);
             return 1;
         }
 
@@ -426,22 +426,4 @@ internal sealed class IonBinaryWriter
         destination[0] = (byte)((typeCode << 4) | 14);
         return 1 + IonBinaryPrimitives.WriteVarUInt(destination[1..], (ulong)length);
     }
-
-    private static int TypeCode(IonType type) => type switch
-    {
-        IonType.Null => 0,
-        IonType.Bool => 1,
-        IonType.Int => 2,
-        IonType.Float => 4,
-        IonType.Decimal => 5,
-        IonType.Timestamp => 6,
-        IonType.Symbol => 7,
-        IonType.String => 8,
-        IonType.Clob => 9,
-        IonType.Blob => 10,
-        IonType.List => 11,
-        IonType.Sexp => 12,
-        IonType.Struct => 13,
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
-    };
 }

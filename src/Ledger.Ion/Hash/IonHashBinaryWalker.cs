@@ -44,7 +44,7 @@ internal static class IonHashBinaryWalker
     {
         if (reader.IsNull)
         {
-            writer.WriteNull(IonHashTreeWalker.TypeCode(reader.Type));
+            writer.WriteNull(IonBinaryPrimitives.TypeCode(reader.Type));
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Ledger.Ion.Binary;
 
 namespace Ledger.Ion.Hash;
 
@@ -53,31 +54,12 @@ internal static class IonHashTreeWalker
     public static IonException UnknownText(int sid) =>
         new($"Cannot hash symbol ${sid}: its text is unknown (only $0 may be hashed without text).");
 
-    /// <summary>The binary type code (high nibble of the type qualifier) of each <see cref="IonType"/>.</summary>
-    public static int TypeCode(IonType type) => type switch
-    {
-        IonType.Null => 0,
-        IonType.Bool => 1,
-        IonType.Int => 2,
-        IonType.Float => 4,
-        IonType.Decimal => 5,
-        IonType.Timestamp => 6,
-        IonType.Symbol => 7,
-        IonType.String => 8,
-        IonType.Clob => 9,
-        IonType.Blob => 10,
-        IonType.List => 11,
-        IonType.Sexp => 12,
-        IonType.Struct => 13,
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
-    };
-
     private static void WriteContent(IonHashWriter writer, IonValue value, int depth)
     {
         switch (value)
         {
             case IonNull:
-                writer.WriteNull(TypeCode(value.Type));
+                writer.WriteNull(IonBinaryPrimitives.TypeCode(value.Type));
                 break;
             case IonBool b:
                 writer.WriteBool(b.Value);
