@@ -24,6 +24,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 "$repo_root/eng/azurite.sh" start
 
+# The well-known local credentials (public, like Azurite's key): QLDB drivers sign with the access key pair,
+# curl uses the API key. Never set this in Azure.
+export Ledger__Auth__UseLocalDevelopmentKeys=${Ledger__Auth__UseLocalDevelopmentKeys:-true}
+echo "==> local credentials: AWS_ACCESS_KEY_ID=AKIALEDGERLOCAL00001" \
+  "AWS_SECRET_ACCESS_KEY=ledger/local/development/secret/NOT/for/azure, x-api-key: ledger-local-development-api-key"
 echo "==> ledger handler on ${Ledger__LocalUrl:-http://127.0.0.1:7071} (Ctrl-C stops it and Azurite)"
 set +e
 dotnet "src/Ledger.Functions/bin/Release/net10.0/Ledger.Functions.dll" &

@@ -1,3 +1,4 @@
+using Ledger.Functions.Auth;
 using Ledger.Functions.Health;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
@@ -32,6 +33,8 @@ public static class HostSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddLedgerAuth(builder.Configuration);
+        builder.Services.AddLedgerEngine(builder.Configuration);
         builder.Services.AddLedgerHealth();
         builder.Services.AddScheduledFunctions();
         return builder;
