@@ -20,7 +20,7 @@ namespace Ledger.Engine;
 /// (StartSession, StartTransaction, ExecuteStatement, FetchPage, CommitTransaction, AbortTransaction, EndSession),
 /// with QLDB's lifetimes, limits and messages. Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class LedgerEngine : IAsyncDisposable
+public sealed partial class LedgerEngine : IAsyncDisposable
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
