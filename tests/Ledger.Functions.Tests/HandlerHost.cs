@@ -16,6 +16,9 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The running app's services (tests reach the engine through them to set up data).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var port = FreePort();
