@@ -16,7 +16,7 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The running app's services (tests reach the engine through them to set up data).</summary>
+    /// <summary>The handler's services, for tests that set up state the HTTP API under test does not write.</summary>
     public IServiceProvider Services => _app.Services;
 
     public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)

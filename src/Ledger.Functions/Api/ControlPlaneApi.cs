@@ -36,6 +36,7 @@ public static partial class ControlPlaneApi
         api.MapMethods("/ledgers/{name}", [HttpMethods.Patch], handlers.UpdateLedgerAsync);
         api.MapMethods("/ledgers/{name}/permissions-mode", [HttpMethods.Patch], handlers.UpdateLedgerPermissionsModeAsync);
         api.MapDelete("/ledgers/{name}", handlers.DeleteLedgerAsync);
+        MapJournalRoutes(api, handlers);
         return routes;
     }
 
