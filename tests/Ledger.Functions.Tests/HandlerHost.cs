@@ -16,6 +16,9 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The handler's services, for tests that set up state the HTTP API under test does not write.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var port = FreePort();

@@ -18,7 +18,7 @@ internal static class ValueEvaluation
         if (datum.Kind == DatumKind.Bag)
         {
             return isValueForm
-                ? throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag")
+                ? throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag", StatementErrorKind.Evaluation)
                 : [.. datum.Items.Select(ToIon)];
         }
 
@@ -37,7 +37,7 @@ internal static class ValueEvaluation
         }
         catch (EvaluationException error)
         {
-            throw new BadRequestException($"Evaluation Error: {error.Message}");
+            throw new BadRequestException($"Evaluation Error: {error.Message}", StatementErrorKind.Evaluation);
         }
     }
 
@@ -47,6 +47,6 @@ internal static class ValueEvaluation
 
         // A bag serialized to Ion becomes a list (partiql-qldb 1.1).
         DatumKind.Bag => IonList.Of(datum.Items.Select(ToIon)),
-        _ => throw new BadRequestException("Evaluation Error: MISSING cannot be stored"),
+        _ => throw new BadRequestException("Evaluation Error: MISSING cannot be stored", StatementErrorKind.Evaluation),
     };
 }
