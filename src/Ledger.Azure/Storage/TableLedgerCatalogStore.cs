@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using global::Azure;
 using Ledger.Azure.Tables;
 using Ledger.Engine.Ports;
@@ -117,6 +118,9 @@ public sealed class TableLedgerCatalogStore : ILedgerCatalogStore
         ["PermissionsMode"] = ledger.PermissionsMode,
         ["DeletionProtection"] = ledger.DeletionProtection,
         ["StrandId"] = ledger.StrandId,
+
+        // At most 50 tags of 128 + 256 characters: well within one 32K-character string property.
+        ["Tags"] = ledger.Tags is null ? null : JsonSerializer.Serialize(ledger.Tags),
     };
 
     private static LedgerRecord FromEntity(TableEntity entity) => new(
@@ -126,5 +130,6 @@ public sealed class TableLedgerCatalogStore : ILedgerCatalogStore
         entity.GetString("PermissionsMode")!,
         entity.GetBoolean("DeletionProtection")!.Value,
         entity.GetString("StrandId")!,
-        entity.ETag.ToString());
+        entity.ETag.ToString(),
+        entity.GetString("Tags") is { } tags ? JsonSerializer.Deserialize<Dictionary<string, string>>(tags) : null);
 }

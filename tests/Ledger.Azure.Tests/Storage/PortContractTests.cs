@@ -180,7 +180,8 @@ public abstract class PortContractTests : IAsyncLifetime
         Assert.False(await ledgers.TryCreateAsync(record));
         var stored = (await ledgers.GetAsync(record.Name))!;
         Assert.Equal(record with { ETag = stored.ETag }, stored);
-        Assert.True(await ledgers.TryUpdateAsync(stored with { State = LedgerState.Active }));
+        Assert.True(await ledgers.TryUpdateAsync(stored with { State = LedgerState.Active, Tags = new Dictionary<string, string> { ["team"] = "a/b", ["env"] = "" } }));
+        Assert.Equal(["env=", "team=a/b"], (await ledgers.GetAsync(record.Name))!.Tags!.Select(t => t.Key + "=" + t.Value).Order(StringComparer.Ordinal));
         Assert.False(await ledgers.TryUpdateAsync(stored with { State = LedgerState.Deleting }));
         Assert.False(await ledgers.TryDeleteAsync(stored));
         Assert.Equal(LedgerState.Active, (await ledgers.GetAsync(record.Name))!.State);
