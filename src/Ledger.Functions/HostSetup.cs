@@ -1,3 +1,4 @@
+using Ledger.Functions.Api;
 using Ledger.Functions.Auth;
 using Ledger.Functions.Health;
 using Ledger.Functions.Hosting;
@@ -47,6 +48,7 @@ public static class HostSetup
         // The Functions host polls GET / until the handler answers; any response means ready.
         app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
         app.MapHealthApi();
+        app.MapSessionApi();
         app.MapScheduledFunctions();
         return app;
     }

@@ -16,6 +16,9 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The app's services, for arranging state (a ledger, say) that no route creates yet.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var port = FreePort();
