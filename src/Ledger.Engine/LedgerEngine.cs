@@ -20,7 +20,7 @@ namespace Ledger.Engine;
 /// (StartSession, StartTransaction, ExecuteStatement, FetchPage, CommitTransaction, AbortTransaction, EndSession),
 /// with QLDB's lifetimes, limits and messages. Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class LedgerEngine : IAsyncDisposable
+public sealed partial class LedgerEngine : IAsyncDisposable
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
@@ -222,14 +222,14 @@ public sealed class LedgerEngine : IAsyncDisposable
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
             if (statement.Length is 0 || statement.Length > Limits.MaxStatementLength)
             {
-                throw new BadRequestException($"Statement length must be between 1 and {Limits.MaxStatementLength} characters");
+                throw new BadRequestException($"Statement length must be between 1 and {Limits.MaxStatementLength} characters", StatementErrorKind.Limit);
             }
 
             foreach (var parameter in parameters)
             {
                 if (IonBinary.Write(parameter).Length > Limits.MaxParameterBytes)
                 {
-                    throw new BadRequestException($"A statement parameter exceeds {Limits.MaxParameterBytes} bytes");
+                    throw new BadRequestException($"A statement parameter exceeds {Limits.MaxParameterBytes} bytes", StatementErrorKind.Limit);
                 }
             }
 

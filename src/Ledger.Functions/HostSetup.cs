@@ -49,6 +49,7 @@ public static class HostSetup
         app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
         app.MapHealthApi();
         app.MapSessionApi();
+        app.MapControlPlaneApi();
         app.MapScheduledFunctions();
         return app;
     }

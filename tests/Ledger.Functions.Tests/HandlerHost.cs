@@ -16,7 +16,7 @@ internal sealed class HandlerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The app's services, for arranging state (a ledger, say) that no route creates yet.</summary>
+    /// <summary>The handler's services, for tests that set up state the HTTP API under test does not write.</summary>
     public IServiceProvider Services => _app.Services;
 
     public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)

@@ -16,11 +16,38 @@ public abstract class LedgerException : Exception
     public abstract string ErrorType { get; }
 }
 
+/// <summary>
+/// Why a statement or request was refused. QLDB reports every kind as the same <c>BadRequestException</c>; the kind
+/// is ours, for logs and for the conformance suite's error categories (testdata/partiql README §5).
+/// </summary>
+public enum StatementErrorKind
+{
+    /// <summary>A protocol-level refusal (session, transaction, digest, page token), not about a statement.</summary>
+    Request,
+    /// <summary>The statement cannot be parsed.</summary>
+    Syntax,
+    /// <summary>Valid PartiQL that QLDB rejects.</summary>
+    Unsupported,
+    /// <summary>Unknown table, function or procedure, wrong arity, parameter count, read-only view.</summary>
+    Semantic,
+    /// <summary>A run-time error: type error, failed CAST, division by zero, invalid history range.</summary>
+    Evaluation,
+    /// <summary>A DML target path cannot be resolved.</summary>
+    Path,
+    /// <summary>A catalog rule: table names, table ids, index rules and quotas, redaction eligibility.</summary>
+    Constraint,
+    /// <summary>A transaction or statement quota: documents, sizes, statement length.</summary>
+    Limit,
+}
+
 /// <summary>QLDB Session <c>BadRequestException</c>: a statement or request the ledger refuses (HTTP 400).</summary>
-public sealed class BadRequestException(string message) : LedgerException(message)
+public sealed class BadRequestException(string message, StatementErrorKind kind = StatementErrorKind.Request) : LedgerException(message)
 {
     /// <inheritdoc/>
     public override string ErrorType => "BadRequestException";
+
+    /// <summary>Why the statement or request was refused (not sent to clients: QLDB has one exception type).</summary>
+    public StatementErrorKind Kind { get; } = kind;
 }
 
 /// <summary>

@@ -16,7 +16,10 @@ public enum LedgerState
     Deleted,
 }
 
-/// <summary>A ledger's control-plane record; <see cref="ETag"/> guards conditional updates.</summary>
+/// <summary>
+/// A ledger's control-plane record; <see cref="ETag"/> guards conditional updates. <see cref="Tags"/> are the
+/// ledger's resource tags (TagResource), null when it has none; a store persists them with the record.
+/// </summary>
 public sealed record LedgerRecord(
     string Name,
     LedgerState State,
@@ -24,7 +27,8 @@ public sealed record LedgerRecord(
     string PermissionsMode,
     bool DeletionProtection,
     string StrandId,
-    string? ETag = null);
+    string? ETag = null,
+    IReadOnlyDictionary<string, string>? Tags = null);
 
 /// <summary>A page of ledgers in name order; <see cref="NextToken"/> is null on the last page.</summary>
 public sealed record LedgerPage(IReadOnlyList<LedgerRecord> Ledgers, string? NextToken);

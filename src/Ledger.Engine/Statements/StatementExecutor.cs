@@ -9,6 +9,7 @@ using Ledger.PartiQL.Evaluation.Query;
 using Ledger.PartiQL.Planning;
 using Ledger.PartiQL.Syntax;
 using Ledger.PartiQL.Syntax.Ast;
+using Ledger.PartiQL.Syntax.Diagnostics;
 
 namespace Ledger.Engine.Statements;
 
@@ -24,12 +25,12 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
     {
         if (parsed.FirstError is { } error)
         {
-            throw new BadRequestException(error.Message);
+            throw new BadRequestException(error.Message, KindOf(error.Category));
         }
 
         if (parsed.ParameterCount != parameters.Count)
         {
-            throw new BadRequestException($"Evaluation Error: the statement has {parsed.ParameterCount} parameter(s) but {parameters.Count} value(s) were given");
+            throw new BadRequestException($"Evaluation Error: the statement has {parsed.ParameterCount} parameter(s) but {parameters.Count} value(s) were given", StatementErrorKind.Semantic);
         }
 
         return parsed.Statement switch
@@ -39,11 +40,11 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             UndropTableStatement undrop => [await UndropTableAsync(transaction, undrop, cancellationToken)],
             CreateIndexStatement index => [await CreateIndexAsync(transaction, index, cancellationToken)],
             DropIndexStatement index => [await DropIndexAsync(transaction, index, cancellationToken)],
-            InsertStatement insert => await InsertAsync(transaction, insert, parameters, statementIndex, cancellationToken),
+            InsertStatement insert => await InsertAsync(transaction, parsed, insert, parameters, statementIndex, cancellationToken),
             ExecStatement exec => [await ExecAsync(transaction, exec, parameters, cancellationToken)],
             SelectStatement => await QueryAsync(transaction, parsed, parameters, cancellationToken),
             DeleteStatement or UpdateStatement => await DmlAsync(transaction, parsed, parameters, statementIndex, cancellationToken),
-            _ => throw new BadRequestException($"Unsupported PartiQL feature: {parsed.Statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal)} statements are not available yet"),
+            _ => throw new BadRequestException($"Unsupported PartiQL feature: {parsed.Statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal)} statements are not available yet", StatementErrorKind.Unsupported),
         };
     }
 
@@ -53,7 +54,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         var plan = PartiQLPlanner.Plan(parsed, catalog, parameters.Count);
         if (plan.Diagnostics.Count > 0)
         {
-            throw new BadRequestException(plan.Diagnostics[0].Message);
+            throw new BadRequestException(plan.Diagnostics[0].Message, KindOf(plan.Diagnostics[0].Category));
         }
 
         return plan;
@@ -74,7 +75,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
                 values.Add(value);
             }
         }
-        catch (Exception e) when (e is EvaluationException or NotSupportedException)
+        catch (Exception e) when (e is EvaluationException or DocumentPathException or NotSupportedException)
         {
             throw EvaluationError(e);
         }
@@ -90,12 +91,12 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         {
             DeleteStatement delete => delete.Target,
             UpdateStatement update => update.Target,
-            _ => throw new BadRequestException("Unsupported PartiQL feature: not a DML statement"),
+            _ => throw new BadRequestException("Unsupported PartiQL feature: not a DML statement", StatementErrorKind.Unsupported),
         };
         var targetSource = plan.Sources.FirstOrDefault(s => ReferenceEquals(s.Source, target));
         if (targetSource?.Table is not { } tableName)
         {
-            throw new BadRequestException("Unsupported PartiQL feature: DML targets a table by name");
+            throw new BadRequestException("Unsupported PartiQL feature: DML targets a table by name", StatementErrorKind.Unsupported);
         }
 
         var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
@@ -104,7 +105,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         {
             changes = await DmlEvaluator.EvaluateAsync(plan, new TransactionDocumentSource(transaction, clock), parameters, Context(transaction), cancellationToken);
         }
-        catch (Exception e) when (e is EvaluationException or NotSupportedException)
+        catch (Exception e) when (e is EvaluationException or DocumentPathException or NotSupportedException)
         {
             throw EvaluationError(e);
         }
@@ -117,7 +118,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             var size = change.NewValue is { } value ? IonBinary.Write(value).Length : 0;
             if (size > limits.MaxDocumentBytes)
             {
-                throw new BadRequestException($"Document size {size} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes");
+                throw new BadRequestException($"Document size {size} bytes exceeds the limit of {limits.MaxDocumentBytes} bytes", StatementErrorKind.Limit);
             }
 
             bytes += size;
@@ -138,12 +139,23 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         return rows;
     }
 
-    private static BadRequestException EvaluationError(Exception e) =>
-        new(e.Message.StartsWith("Evaluation Error", StringComparison.Ordinal) ? e.Message : $"Evaluation Error: {e.Message}");
+    private static BadRequestException EvaluationError(Exception e) => e switch
+    {
+        DocumentPathException => new(e.Message, StatementErrorKind.Path),
+        NotSupportedException => new($"Unsupported PartiQL feature: {e.Message}", StatementErrorKind.Unsupported),
+        _ => new(e.Message.StartsWith("Evaluation Error", StringComparison.Ordinal) ? e.Message : $"Evaluation Error: {e.Message}", StatementErrorKind.Evaluation),
+    };
+
+    private static StatementErrorKind KindOf(DiagnosticCategory category) => category switch
+    {
+        DiagnosticCategory.Syntax => StatementErrorKind.Syntax,
+        DiagnosticCategory.Unsupported => StatementErrorKind.Unsupported,
+        _ => StatementErrorKind.Semantic,
+    };
 
     /// <summary>The table a name resolves to in DML, with QLDB's error for names that do not.</summary>
     public static async ValueTask<TableDescriptor> ResolveTableAsync(LedgerTransaction transaction, string name, CancellationToken cancellationToken) =>
-        await transaction.FindActiveTableAsync(name, cancellationToken) ?? throw new BadRequestException($"No such variable named '{name}'");
+        await transaction.FindActiveTableAsync(name, cancellationToken) ?? throw new BadRequestException($"No such variable named '{name}'", StatementErrorKind.Semantic);
 
     private static IonStruct TableIdRow(string tableId) => IonStruct.Of(new IonField("tableId", IonString.Of(tableId)));
 
@@ -153,18 +165,18 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         ValidateTableName(name);
         if (await transaction.FindActiveTableAsync(name, cancellationToken) is not null)
         {
-            throw new BadRequestException($"Table with name: {name} already exists");
+            throw new BadRequestException($"Table with name: {name} already exists", StatementErrorKind.Constraint);
         }
 
         var tables = await transaction.ReadCatalogAsync(cancellationToken);
         if (tables.Count(t => t.Status == TableStatus.Active) >= limits.MaxActiveTables)
         {
-            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded");
+            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded", StatementErrorKind.Constraint);
         }
 
         if (tables.Count >= limits.MaxTotalTables)
         {
-            throw new BadRequestException($"Table limit of {limits.MaxTotalTables} (active and inactive) exceeded");
+            throw new BadRequestException($"Table limit of {limits.MaxTotalTables} (active and inactive) exceeded", StatementErrorKind.Constraint);
         }
 
         var table = new TableDescriptor(QldbId.New(), name, TableStatus.Active, []);
@@ -183,21 +195,21 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
     {
         var tableId = undrop.TableId.Name;
         var table = await transaction.FindTableByIdAsync(tableId, cancellationToken)
-            ?? throw new BadRequestException($"Table with id: {tableId} does not exist");
+            ?? throw new BadRequestException($"Table with id: {tableId} does not exist", StatementErrorKind.Constraint);
         if (table.Status == TableStatus.Active)
         {
-            throw new BadRequestException($"Table with id: {tableId} is already active");
+            throw new BadRequestException($"Table with id: {tableId} is already active", StatementErrorKind.Constraint);
         }
 
         if (await transaction.FindActiveTableAsync(table.Name, cancellationToken) is not null)
         {
-            throw new BadRequestException($"Table with name: {table.Name} already exists");
+            throw new BadRequestException($"Table with name: {table.Name} already exists", StatementErrorKind.Constraint);
         }
 
         var tables = await transaction.ReadCatalogAsync(cancellationToken);
         if (tables.Count(t => t.Status == TableStatus.Active) >= limits.MaxActiveTables)
         {
-            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded");
+            throw new BadRequestException($"Active table limit of {limits.MaxActiveTables} exceeded", StatementErrorKind.Constraint);
         }
 
         await transaction.WriteCatalogAsync(table with { Status = TableStatus.Active }, cancellationToken);
@@ -209,22 +221,22 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         var table = await ResolveTableAsync(transaction, create.Table.Name, cancellationToken);
         if (create.Fields.Count != 1 || IndexField(create.Fields[0]) is not { } field)
         {
-            throw new BadRequestException("Unsupported PartiQL feature: an index covers exactly one top-level field");
+            throw new BadRequestException("Unsupported PartiQL feature: an index covers exactly one top-level field", StatementErrorKind.Constraint);
         }
 
         if (field.Length > limits.MaxIndexFieldLength)
         {
-            throw new BadRequestException($"Index field name exceeds {limits.MaxIndexFieldLength} characters");
+            throw new BadRequestException($"Index field name exceeds {limits.MaxIndexFieldLength} characters", StatementErrorKind.Constraint);
         }
 
         if (table.FindIndex(field) is not null)
         {
-            throw new BadRequestException($"Index on field: {field} already exists on table {table.Name}");
+            throw new BadRequestException($"Index on field: {field} already exists on table {table.Name}", StatementErrorKind.Constraint);
         }
 
         if (table.Indexes.Length >= limits.MaxIndexesPerTable)
         {
-            throw new BadRequestException($"Index limit of {limits.MaxIndexesPerTable} per table exceeded");
+            throw new BadRequestException($"Index limit of {limits.MaxIndexesPerTable} per table exceeded", StatementErrorKind.Constraint);
         }
 
         // The index is built by the view projector when the block is applied, before the commit is acknowledged,
@@ -238,22 +250,25 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
     {
         var table = await ResolveTableAsync(transaction, drop.Table.Name, cancellationToken);
         var index = table.Indexes.FirstOrDefault(i => i.IndexId == drop.IndexId.Name)
-            ?? throw new BadRequestException($"Index with id: {drop.IndexId.Name} does not exist on table {table.Name}");
+            ?? throw new BadRequestException($"Index with id: {drop.IndexId.Name} does not exist on table {table.Name}", StatementErrorKind.Constraint);
         await transaction.WriteCatalogAsync(table with { Indexes = table.Indexes.Remove(index) }, cancellationToken);
         return TableIdRow(table.TableId);
     }
 
-    private static async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
-        LedgerTransaction transaction, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
+        LedgerTransaction transaction, ParseResult parsed, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
     {
+        // The planner refuses what QLDB refuses before anything is evaluated: a read-only target (committed view,
+        // catalog) and a value whose subquery reads a table.
+        await PlanAsync(transaction, parsed, parameters, cancellationToken);
         if (insert.Table is not VariableReference { Name.Name: var tableName })
         {
-            throw new BadRequestException("Unsupported PartiQL feature: INSERT targets a table by name");
+            throw new BadRequestException("Unsupported PartiQL feature: INSERT targets a table by name", StatementErrorKind.Unsupported);
         }
 
         var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
-        var documents = ValueEvaluation.InsertValues(insert.Value, parameters, insert.IsValueForm);
-        var structs = documents.Select(d => d as IonStruct ?? throw new BadRequestException($"Evaluation Error: a document must be a struct, got {d.Type}")).ToList();
+        var documents = ValueEvaluation.InsertValues(insert.Value, parameters, insert.IsValueForm, Context(transaction));
+        var structs = documents.Select(d => d as IonStruct ?? throw new BadRequestException($"Evaluation Error: a document must be a struct, got {d.Type}", StatementErrorKind.Evaluation)).ToList();
 
         // Atomic per statement: every value is checked before anything is written.
         var rows = new List<IonValue>(structs.Count);
@@ -270,12 +285,12 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
     {
         if (exec.Procedure != "redact_revision")
         {
-            throw new BadRequestException($"Unsupported PartiQL feature: no stored procedure named {exec.Procedure}");
+            throw new BadRequestException($"Unsupported PartiQL feature: no stored procedure named {exec.Procedure}", StatementErrorKind.Semantic);
         }
 
         if (exec.Arguments.Count != 3)
         {
-            throw new BadRequestException("redact_revision takes a block address, a table id and a document id");
+            throw new BadRequestException("redact_revision takes a block address, a table id and a document id", StatementErrorKind.Evaluation);
         }
 
         var address = ValueEvaluation.Value(exec.Arguments[0], parameters) as IonStruct;
@@ -283,30 +298,30 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         var documentId = ValueEvaluation.Value(exec.Arguments[2], parameters) as IonString;
         if (address?["strandId"] is not IonString strandId || address["sequenceNo"] is not IonInt sequenceNo || tableId is null || documentId is null)
         {
-            throw new BadRequestException("redact_revision takes a block address {strandId, sequenceNo}, a table id and a document id");
+            throw new BadRequestException("redact_revision takes a block address {strandId, sequenceNo}, a table id and a document id", StatementErrorKind.Evaluation);
         }
 
         if (await transaction.FindTableByIdAsync(tableId.Value, cancellationToken) is null)
         {
-            throw new BadRequestException($"Table with id: {tableId.Value} does not exist");
+            throw new BadRequestException($"Table with id: {tableId.Value} does not exist", StatementErrorKind.Constraint);
         }
 
         var history = await transaction.ReadHistoryAsync(tableId.Value, documentId.Value, cancellationToken);
         var index = history.ToList().FindIndex(r => r.StrandId == strandId.Value && r.SequenceNo == sequenceNo.ToInt64());
         if (index < 0)
         {
-            throw new BadRequestException($"No revision of document {documentId.Value} in table {tableId.Value} at block address {address}");
+            throw new BadRequestException($"No revision of document {documentId.Value} in table {tableId.Value} at block address {address}", StatementErrorKind.Constraint);
         }
 
         var revision = history[index];
         if (index == history.Count - 1)
         {
-            throw new BadRequestException("Only an inactive revision can be redacted; this is the latest revision of the document");
+            throw new BadRequestException("Only an inactive revision can be redacted; this is the latest revision of the document", StatementErrorKind.Constraint);
         }
 
         if (revision.Data is null)
         {
-            throw new BadRequestException("The revision has no data to redact (it is already redacted or records a deletion)");
+            throw new BadRequestException("The revision has no data to redact (it is already redacted or records a deletion)", StatementErrorKind.Constraint);
         }
 
         var target = new RedactionTarget(revision.StrandId, revision.SequenceNo, revision.TableId, revision.DocumentId, revision.Version);
@@ -330,12 +345,18 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
         if (!valid)
         {
-            throw new BadRequestException($"Invalid table name: {name} (1-128 letters, digits or underscores, starting with a letter or underscore)");
+            throw new BadRequestException($"Invalid table name: {name} (1-128 letters, digits or underscores, starting with a letter or underscore)", StatementErrorKind.Constraint);
+        }
+
+        // Quoting lets a reserved word through the parser, but a table name must not be one (spec §1.2).
+        if (PartiQLLexer.IsReserved(name))
+        {
+            throw new BadRequestException($"Invalid table name: {name} (a reserved word)", StatementErrorKind.Constraint);
         }
 
         if (name.StartsWith("_ql_", StringComparison.Ordinal))
         {
-            throw new BadRequestException($"Invalid table name: {name} (the prefix _ql_ is reserved)");
+            throw new BadRequestException($"Invalid table name: {name} (the prefix _ql_ is reserved)", StatementErrorKind.Constraint);
         }
     }
 }

@@ -12,13 +12,13 @@ namespace Ledger.Engine.Statements;
 internal static class ValueEvaluation
 {
     /// <summary>The values an INSERT source denotes: a bag's or list's elements (unless VALUE), else the one value.</summary>
-    public static IReadOnlyList<IonValue> InsertValues(Expression expression, IReadOnlyList<IonValue> parameters, bool isValueForm)
+    public static IReadOnlyList<IonValue> InsertValues(Expression expression, IReadOnlyList<IonValue> parameters, bool isValueForm, EvaluationContext context)
     {
-        var datum = Evaluate(expression, parameters);
+        var datum = Evaluate(expression, parameters, context);
         if (datum.Kind == DatumKind.Bag)
         {
             return isValueForm
-                ? throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag")
+                ? throw new BadRequestException("Evaluation Error: INSERT INTO ... VALUE takes one struct, not a bag", StatementErrorKind.Evaluation)
                 : [.. datum.Items.Select(ToIon)];
         }
 
@@ -27,17 +27,18 @@ internal static class ValueEvaluation
     }
 
     /// <summary>One Ion value (MISSING is refused: it can never be stored).</summary>
-    public static IonValue Value(Expression expression, IReadOnlyList<IonValue> parameters) => ToIon(Evaluate(expression, parameters));
+    public static IonValue Value(Expression expression, IReadOnlyList<IonValue> parameters) => ToIon(Evaluate(expression, parameters, null));
 
-    private static Datum Evaluate(Expression expression, IReadOnlyList<IonValue> parameters)
+    // The context gives UTCNOW() and TXID() their values (an INSERT may store them).
+    private static Datum Evaluate(Expression expression, IReadOnlyList<IonValue> parameters, EvaluationContext? context)
     {
         try
         {
-            return ExpressionEvaluator.Evaluate(expression, Bindings.Empty(parameters));
+            return ExpressionEvaluator.Evaluate(expression, Bindings.Empty(parameters, context));
         }
         catch (EvaluationException error)
         {
-            throw new BadRequestException($"Evaluation Error: {error.Message}");
+            throw new BadRequestException($"Evaluation Error: {error.Message}", StatementErrorKind.Evaluation);
         }
     }
 
@@ -47,6 +48,6 @@ internal static class ValueEvaluation
 
         // A bag serialized to Ion becomes a list (partiql-qldb 1.1).
         DatumKind.Bag => IonList.Of(datum.Items.Select(ToIon)),
-        _ => throw new BadRequestException("Evaluation Error: MISSING cannot be stored"),
+        _ => throw new BadRequestException("Evaluation Error: MISSING cannot be stored", StatementErrorKind.Evaluation),
     };
 }

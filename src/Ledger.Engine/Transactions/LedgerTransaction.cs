@@ -255,12 +255,12 @@ internal sealed class LedgerTransaction
         var added = documentIds.Distinct(StringComparer.Ordinal).Count(id => !_writes.ContainsKey((tableId, id)));
         if (_writes.Count + added > _limits.MaxDocumentsPerTransaction)
         {
-            throw new BadRequestException($"Transaction exceeds the limit of {_limits.MaxDocumentsPerTransaction} documents written per transaction");
+            throw new BadRequestException($"Transaction exceeds the limit of {_limits.MaxDocumentsPerTransaction} documents written per transaction", StatementErrorKind.Limit);
         }
 
         if (_writtenBytes + bytes > _limits.MaxTransactionBytes)
         {
-            throw new BadRequestException($"Transaction size exceeds the limit of {_limits.MaxTransactionBytes} bytes");
+            throw new BadRequestException($"Transaction size exceeds the limit of {_limits.MaxTransactionBytes} bytes", StatementErrorKind.Limit);
         }
     }
 
@@ -269,7 +269,7 @@ internal sealed class LedgerTransaction
     {
         if (_redactions.Count >= _limits.MaxRedactionsPerTransaction)
         {
-            throw new BadRequestException($"Redaction limit of {_limits.MaxRedactionsPerTransaction} revision(s) per transaction exceeded");
+            throw new BadRequestException($"Redaction limit of {_limits.MaxRedactionsPerTransaction} revision(s) per transaction exceeded", StatementErrorKind.Limit);
         }
 
         _redactions.Add(target);
@@ -293,7 +293,7 @@ internal sealed class LedgerTransaction
         var size = data is null ? 0 : IonBinary.Write(data).Length;
         if (size > _limits.MaxDocumentBytes)
         {
-            throw new BadRequestException($"Document size {size} bytes exceeds the limit of {_limits.MaxDocumentBytes} bytes");
+            throw new BadRequestException($"Document size {size} bytes exceeds the limit of {_limits.MaxDocumentBytes} bytes", StatementErrorKind.Limit);
         }
 
         var key = (table.TableId, documentId);
@@ -301,7 +301,7 @@ internal sealed class LedgerTransaction
         {
             if (_writes.Count >= _limits.MaxDocumentsPerTransaction)
             {
-                throw new BadRequestException($"Transaction exceeds the limit of {_limits.MaxDocumentsPerTransaction} documents written per transaction");
+                throw new BadRequestException($"Transaction exceeds the limit of {_limits.MaxDocumentsPerTransaction} documents written per transaction", StatementErrorKind.Limit);
             }
 
             pending = new PendingWrite(table, documentId, version);
@@ -311,7 +311,7 @@ internal sealed class LedgerTransaction
 
         if (_writtenBytes + size > _limits.MaxTransactionBytes)
         {
-            throw new BadRequestException($"Transaction size exceeds the limit of {_limits.MaxTransactionBytes} bytes");
+            throw new BadRequestException($"Transaction size exceeds the limit of {_limits.MaxTransactionBytes} bytes", StatementErrorKind.Limit);
         }
 
         _writtenBytes += size;

@@ -82,7 +82,7 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction, T
     }
 
     private async ValueTask<TableDescriptor> ResolveAsync(string name, CancellationToken cancellationToken) =>
-        await transaction.FindActiveTableAsync(name, cancellationToken) ?? throw new BadRequestException($"No such variable named '{name}'");
+        await transaction.FindActiveTableAsync(name, cancellationToken) ?? throw new BadRequestException($"No such variable named '{name}'", StatementErrorKind.Semantic);
 
     private async ValueTask<IReadOnlyList<(string DocumentId, IonStruct Data)>> UserRowsAsync(
         TableDescriptor table, AccessPath access, IReadOnlyList<IonValue> keys, CancellationToken cancellationToken)
@@ -137,19 +137,19 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction, T
         SourcePlan source, IReadOnlyList<IonValue> keys, (IonValue? Start, IonValue? End) bounds, CancellationToken cancellationToken)
     {
         var table = source.TableId is { } tableId
-            ? await transaction.FindTableByIdAsync(tableId, cancellationToken) ?? throw new BadRequestException($"No such table id '{tableId}'")
+            ? await transaction.FindTableByIdAsync(tableId, cancellationToken) ?? throw new BadRequestException($"No such table id '{tableId}'", StatementErrorKind.Semantic)
             : await ResolveAsync(source.Table!, cancellationToken);
         var start = Bound(bounds.Start, "start");
         var end = Bound(bounds.End, "end");
         var now = QldbTime.ToTimestamp(clock.GetUtcNow());
         if (start is not null && end is not null && start.Value > end.Value)
         {
-            throw new BadRequestException("Evaluation Error: history() start time must not be after its end time");
+            throw new BadRequestException("Evaluation Error: history() start time must not be after its end time", StatementErrorKind.Evaluation);
         }
 
         if (end is not null && end.Value > now)
         {
-            throw new BadRequestException("Evaluation Error: history() end time must not be in the future");
+            throw new BadRequestException("Evaluation Error: history() end time must not be in the future", StatementErrorKind.Evaluation);
         }
 
         var revisions = new List<DocumentRevision>();
@@ -172,8 +172,8 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction, T
     {
         null => null,
         IonTimestampValue { Value: var t } when t.OffsetMinutes == 0 => t,
-        IonTimestampValue => throw new BadRequestException($"Evaluation Error: history() {name} time must be in UTC (Z or +00:00)"),
-        _ => throw new BadRequestException($"Evaluation Error: history() {name} time must be a timestamp"),
+        IonTimestampValue => throw new BadRequestException($"Evaluation Error: history() {name} time must be in UTC (Z or +00:00)", StatementErrorKind.Evaluation),
+        _ => throw new BadRequestException($"Evaluation Error: history() {name} time must be a timestamp", StatementErrorKind.Evaluation),
     };
 
     private static IEnumerable<string> DocumentIds(IReadOnlyList<IonValue> keys) =>

@@ -18,9 +18,9 @@ public static class SessionApi
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var configuration = routes.ServiceProvider.GetRequiredService<IConfiguration>();
-        var authorizer = new SessionAuthorizer(routes.ServiceProvider.GetRequiredService<PermissionEvaluator>(),
-            NonEmpty(configuration["Ledger:Region"]) ?? "us-east-1", NonEmpty(configuration["Ledger:AccountId"]) ?? "000000000000");
+        // ARNs name the region and account the control plane reports, so one policy covers both planes.
+        var where = ControlPlaneOptions.From(routes.ServiceProvider.GetRequiredService<IConfiguration>());
+        var authorizer = new SessionAuthorizer(routes.ServiceProvider.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
         routes.MapPost("/", (HttpContext context, LedgerEngine engine, TimeProvider clock, ILoggerFactory loggers) =>
             SendCommandAsync(context, engine, authorizer, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
         return routes;
@@ -65,8 +65,6 @@ public static class SessionApi
             return SessionResults.Error(SessionError.InternalFailure());
         }
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>One command's run: the engine call, the permission checks before it and the answer's shape.</summary>
     private sealed class SessionCall(

@@ -1,4 +1,5 @@
 using Ledger.Ion;
+using Ledger.Tests.Shared;
 
 namespace Ledger.PartiQL.Tests.Support;
 
@@ -54,33 +55,6 @@ public static class ExpectedRows
 
     private static bool Multiset(IReadOnlyList<IonValue> expected, IReadOnlyList<IonValue> actual) => Multiset(expected, actual, Match);
 
-    private static bool Multiset<T>(IReadOnlyList<T> expected, IReadOnlyList<T> actual, Func<T, T, bool> match)
-    {
-        var used = new bool[actual.Count];
-        return Assign(0);
-
-        bool Assign(int index)
-        {
-            if (index == expected.Count)
-            {
-                return true;
-            }
-
-            for (var j = 0; j < actual.Count; j++)
-            {
-                if (!used[j] && match(expected[index], actual[j]))
-                {
-                    used[j] = true;
-                    if (Assign(index + 1))
-                    {
-                        return true;
-                    }
-
-                    used[j] = false;
-                }
-            }
-
-            return false;
-        }
-    }
+    private static bool Multiset<T>(IReadOnlyList<T> expected, IReadOnlyList<T> actual, Func<T, T, bool> match) =>
+        MultisetMatching.Match(expected, actual, match);
 }

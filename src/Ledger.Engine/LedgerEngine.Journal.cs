@@ -1,0 +1,161 @@
+using Ledger.Engine.Errors;
+using Ledger.Engine.Ports;
+using Ledger.Ion;
+using Ledger.Journal;
+using Ledger.Journal.Model;
+using WireBlock = Ledger.Journal.Model.JournalBlock;
+
+namespace Ledger.Engine;
+
+/// <summary>A block as GetBlock returns it, with its proof when a digest tip was given.</summary>
+/// <param name="Block">The block (system revisions shown as <c>{hash}</c> by its Ion form).</param>
+/// <param name="Proof">The journal path from the block hash to the digest at the tip, or null without a tip.</param>
+public sealed record LedgerBlockResult(WireBlock Block, IReadOnlyList<Hash32>? Proof);
+
+/// <summary>A revision as GetRevision returns it, with its proof when a digest tip was given.</summary>
+/// <param name="Revision">The user revision, with its block address.</param>
+/// <param name="Proof">From the revision hash through its block to the digest at the tip, or null without a tip.</param>
+public sealed record LedgerRevisionResult(JournalRevision Revision, IReadOnlyList<Hash32>? Proof);
+
+// The verification side of the control plane: GetDigest, GetBlock and GetRevision with QLDB's refusals.
+public sealed partial class LedgerEngine
+{
+    /// <summary>
+    /// Reads a block address given as Ion text (<c>{strandId:"…",sequenceNo:N}</c>, QLDB's ValueHolder); anything
+    /// else is an InvalidParameterException naming <paramref name="parameterName"/>.
+    /// </summary>
+    public static BlockAddress ParseBlockAddress(string? ionText, string parameterName)
+    {
+        if (string.IsNullOrWhiteSpace(ionText))
+        {
+            throw new InvalidParameterException(parameterName, $"{parameterName} must hold the Ion text of a block address.");
+        }
+
+        try
+        {
+            return BlockAddress.FromIon(IonText.Parse(ionText));
+        }
+        catch (Exception e) when (e is IonException or JournalFormatException)
+        {
+            throw new InvalidParameterException(parameterName,
+                $"{parameterName} must be an Ion struct {{strandId:\"<22 characters>\",sequenceNo:<non-negative int>}}.");
+        }
+    }
+
+    /// <summary>
+    /// GetDigest for the control plane: the digest at the latest committed block. A missing or deleting ledger is not
+    /// found, a creating one or one without blocks is not ready (ResourcePreconditionNotMet).
+    /// </summary>
+    public async Task<LedgerDigest> GetLedgerDigestAsync(string ledgerName, CancellationToken cancellationToken = default)
+    {
+        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
+        var tip = new BlockAddress(ledger.StrandId, size - 1);
+        return await LedgerProofs.DigestAsync(_ports.Journal.Nodes(ledgerName), tip, cancellationToken);
+    }
+
+    /// <summary>
+    /// GetBlock: the block at <paramref name="blockAddress"/> and, when <paramref name="digestTip"/> is given, its
+    /// proof to the digest at that tip. Refuses (InvalidParameter) an address on another strand or past the journal,
+    /// and a tip on another strand, past the latest digest or before the block.
+    /// </summary>
+    public async Task<LedgerBlockResult> GetBlockAsync(string ledgerName, BlockAddress blockAddress, BlockAddress? digestTip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blockAddress);
+        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
+        CheckAddresses(ledger, size, blockAddress, digestTip);
+        var block = await ReadBlockAsync(ledgerName, blockAddress, cancellationToken);
+        var proof = digestTip is null
+            ? null
+            : await LedgerProofs.BlockProofAsync(_ports.Journal.Nodes(ledgerName), blockAddress, digestTip, cancellationToken);
+        return new LedgerBlockResult(block, proof);
+    }
+
+    /// <summary>
+    /// GetRevision: the revision of <paramref name="documentId"/> committed in the block at
+    /// <paramref name="blockAddress"/> and, when <paramref name="digestTip"/> is given, its proof to the digest at that
+    /// tip. Address rules as <see cref="GetBlockAsync"/>; a document with no revision in that block is refused.
+    /// </summary>
+    public async Task<LedgerRevisionResult> GetRevisionAsync(string ledgerName, BlockAddress blockAddress, string documentId, BlockAddress? digestTip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blockAddress);
+        ArgumentNullException.ThrowIfNull(documentId);
+        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
+        CheckAddresses(ledger, size, blockAddress, digestTip);
+        var block = await ReadBlockAsync(ledgerName, blockAddress, cancellationToken);
+        var index = block.IndexOfDocument(documentId);
+        if (index < 0)
+        {
+            throw new InvalidParameterException("DocumentId",
+                $"Document {documentId} has no revision in the block at {blockAddress.ToIonText()}.");
+        }
+
+        var revision = block.Revisions[index];
+        var proof = digestTip is null
+            ? null
+            : await LedgerProofs.RevisionProofAsync(_ports.Journal.Nodes(ledgerName), block, index, digestTip, cancellationToken);
+        return new LedgerRevisionResult(revision.BlockAddress is null ? revision.WithBlockAddress(blockAddress) : revision, proof);
+    }
+
+    // The ledger (active, with at least one block) and its committed journal size: only blocks whose tree nodes
+    // are stored count, so every address accepted here can be proven.
+    private async Task<(LedgerRecord Ledger, long Size)> RequireJournalAsync(string ledgerName, CancellationToken cancellationToken)
+    {
+        var ledger = await _ports.Ledgers.GetAsync(ledgerName, cancellationToken);
+        switch (ledger?.State)
+        {
+            case null or LedgerState.Deleting or LedgerState.Deleted:
+                throw new ResourceNotFoundException("LEDGER", ledgerName);
+            case LedgerState.Creating:
+                throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} is still being created");
+        }
+
+        var size = (await SequencerAsync(ledger)).CommittedSize;
+        if (size == 0)
+        {
+            throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} has no journal blocks yet");
+        }
+
+        return (ledger, size);
+    }
+
+    private static void CheckAddresses(LedgerRecord ledger, long size, BlockAddress blockAddress, BlockAddress? digestTip)
+    {
+        if (blockAddress.StrandId != ledger.StrandId)
+        {
+            throw new InvalidParameterException("BlockAddress", $"Ledger {ledger.Name} has no strand {blockAddress.StrandId}; its strand is {ledger.StrandId}.");
+        }
+
+        if (blockAddress.SequenceNo >= size)
+        {
+            throw new InvalidParameterException("BlockAddress", $"There is no block at sequenceNo {blockAddress.SequenceNo}; the journal ends at {size - 1}.");
+        }
+
+        if (digestTip is null)
+        {
+            return;
+        }
+
+        if (digestTip.StrandId != ledger.StrandId)
+        {
+            throw new InvalidParameterException("DigestTipAddress", $"The digest tip's strand {digestTip.StrandId} is not the ledger's strand {ledger.StrandId}.");
+        }
+
+        if (digestTip.SequenceNo >= size)
+        {
+            throw new InvalidParameterException("DigestTipAddress", $"The digest tip {digestTip.SequenceNo} is beyond the latest digest's tip {size - 1}.");
+        }
+
+        if (digestTip.SequenceNo < blockAddress.SequenceNo)
+        {
+            throw new InvalidParameterException("DigestTipAddress", $"The digest tip {digestTip.SequenceNo} is earlier than the block {blockAddress.SequenceNo}.");
+        }
+    }
+
+    private async Task<WireBlock> ReadBlockAsync(string ledgerName, BlockAddress address, CancellationToken cancellationToken)
+    {
+        var page = await _ports.Journal.ReadBlocksAsync(ledgerName, address.SequenceNo, address.SequenceNo + 1, 1, cancellationToken);
+        return page.Blocks.Count == 1
+            ? page.Blocks[0].Journal
+            : throw new InvalidParameterException("BlockAddress", $"There is no block at sequenceNo {address.SequenceNo}.");
+    }
+}

@@ -1,0 +1,71 @@
+using Xunit.Abstractions;
+
+namespace Ledger.Engine.Tests.Conformance;
+
+/// <summary>
+/// Every case of shared/testdata/partiql/cases, run through <see cref="LedgerEngine"/> on a fresh in-memory ledger
+/// (docs/partiql-conformance.md). A case listed in <see cref="PendingCases.Reasons"/> is expected to fail: its row
+/// passes while it fails and fails once it passes, so the list stays true.
+/// </summary>
+public sealed class ConformanceTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> CaseNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in ConformanceSuite.Cases.Keys.Order(StringComparer.Ordinal))
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Case(string name)
+    {
+        var testCase = ConformanceSuite.Cases[name];
+        var failure = await TryRunAsync(testCase);
+        if (PendingCases.Reasons.TryGetValue(name, out var reason))
+        {
+            Assert.True(failure is not null, $"{name} is listed as pending ({reason}) but now passes: remove it from PendingCases.");
+            output.WriteLine($"pending ({reason}): {failure}");
+            return;
+        }
+
+        Assert.True(failure is null, $"{name}{(testCase.Inferred ? " (inferred)" : string.Empty)}: {failure}");
+    }
+
+    [Fact]
+    public void Every_pending_case_exists()
+    {
+        var unknown = PendingCases.Reasons.Keys.Where(n => !ConformanceSuite.Cases.ContainsKey(n)).ToList();
+        Assert.True(unknown.Count == 0, "pending cases that are not in the suite: " + string.Join(", ", unknown));
+    }
+
+    [Fact]
+    public void The_suite_is_complete()
+    {
+        // README §8's table: 553 cases, 155 inferred. A mismatch means the case files or the loader changed.
+        Assert.Equal(553, ConformanceSuite.Cases.Count);
+        Assert.Equal(155, ConformanceSuite.Cases.Values.Count(c => c.Inferred));
+    }
+
+    internal static async Task<string?> TryRunAsync(ConformanceCase testCase)
+    {
+        try
+        {
+            await ConformanceRunner.RunAsync(testCase);
+            return null;
+        }
+        catch (ConformanceFailure failure)
+        {
+            return failure.Message;
+        }
+        catch (Exception crash) when (crash is not OutOfMemoryException)
+        {
+            // A non-LedgerException escaping the engine is a bug in the engine (or the runner), reported as such.
+            return $"crashed: {crash}";
+        }
+    }
+}
