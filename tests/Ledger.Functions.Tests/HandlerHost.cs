@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Functions.Tests;
 
@@ -19,7 +20,8 @@ internal sealed class HandlerHost : IAsyncDisposable
     /// <summary>The handler's services, for tests that set up state the HTTP API under test does not write.</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the handler; <paramref name="services"/> adds registrations after the production ones.</summary>
+    public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -39,6 +41,7 @@ internal sealed class HandlerHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.ConfigureLedgerHost();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapLedgerRoutes();
         await app.StartAsync();
