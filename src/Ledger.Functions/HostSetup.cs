@@ -3,6 +3,7 @@ using Ledger.Functions.Auth;
 using Ledger.Functions.Health;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
+using Ledger.Functions.Streams;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Ledger.Functions;
@@ -36,6 +37,7 @@ public static class HostSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddLedgerAuth(builder.Configuration);
         builder.Services.AddLedgerEngine(builder.Configuration);
+        builder.Services.AddLedgerStreams(builder.Configuration);
         builder.Services.AddLedgerHealth();
         builder.Services.AddScheduledFunctions();
         return builder;
@@ -48,7 +50,9 @@ public static class HostSetup
         // The Functions host polls GET / until the handler answers; any response means ready.
         app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
         app.MapHealthApi();
+        app.MapSessionApi();
         app.MapControlPlaneApi();
+        app.MapJournalRecordsApi();
         app.MapScheduledFunctions();
         return app;
     }

@@ -40,7 +40,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             UndropTableStatement undrop => [await UndropTableAsync(transaction, undrop, cancellationToken)],
             CreateIndexStatement index => [await CreateIndexAsync(transaction, index, cancellationToken)],
             DropIndexStatement index => [await DropIndexAsync(transaction, index, cancellationToken)],
-            InsertStatement insert => await InsertAsync(transaction, insert, parameters, statementIndex, cancellationToken),
+            InsertStatement insert => await InsertAsync(transaction, parsed, insert, parameters, statementIndex, cancellationToken),
             ExecStatement exec => [await ExecAsync(transaction, exec, parameters, cancellationToken)],
             SelectStatement => await QueryAsync(transaction, parsed, parameters, cancellationToken),
             DeleteStatement or UpdateStatement => await DmlAsync(transaction, parsed, parameters, statementIndex, cancellationToken),
@@ -255,16 +255,19 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         return TableIdRow(table.TableId);
     }
 
-    private static async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
-        LedgerTransaction transaction, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
+        LedgerTransaction transaction, ParseResult parsed, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
     {
+        // The planner refuses what QLDB refuses before anything is evaluated: a read-only target (committed view,
+        // catalog) and a value whose subquery reads a table.
+        await PlanAsync(transaction, parsed, parameters, cancellationToken);
         if (insert.Table is not VariableReference { Name.Name: var tableName })
         {
             throw new BadRequestException("Unsupported PartiQL feature: INSERT targets a table by name", StatementErrorKind.Unsupported);
         }
 
         var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
-        var documents = ValueEvaluation.InsertValues(insert.Value, parameters, insert.IsValueForm);
+        var documents = ValueEvaluation.InsertValues(insert.Value, parameters, insert.IsValueForm, Context(transaction));
         var structs = documents.Select(d => d as IonStruct ?? throw new BadRequestException($"Evaluation Error: a document must be a struct, got {d.Type}", StatementErrorKind.Evaluation)).ToList();
 
         // Atomic per statement: every value is checked before anything is written.
@@ -343,6 +346,12 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         if (!valid)
         {
             throw new BadRequestException($"Invalid table name: {name} (1-128 letters, digits or underscores, starting with a letter or underscore)", StatementErrorKind.Constraint);
+        }
+
+        // Quoting lets a reserved word through the parser, but a table name must not be one (spec §1.2).
+        if (PartiQLLexer.IsReserved(name))
+        {
+            throw new BadRequestException($"Invalid table name: {name} (a reserved word)", StatementErrorKind.Constraint);
         }
 
         if (name.StartsWith("_ql_", StringComparison.Ordinal))

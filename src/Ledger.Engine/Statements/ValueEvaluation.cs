@@ -12,9 +12,9 @@ namespace Ledger.Engine.Statements;
 internal static class ValueEvaluation
 {
     /// <summary>The values an INSERT source denotes: a bag's or list's elements (unless VALUE), else the one value.</summary>
-    public static IReadOnlyList<IonValue> InsertValues(Expression expression, IReadOnlyList<IonValue> parameters, bool isValueForm)
+    public static IReadOnlyList<IonValue> InsertValues(Expression expression, IReadOnlyList<IonValue> parameters, bool isValueForm, EvaluationContext context)
     {
-        var datum = Evaluate(expression, parameters);
+        var datum = Evaluate(expression, parameters, context);
         if (datum.Kind == DatumKind.Bag)
         {
             return isValueForm
@@ -27,13 +27,14 @@ internal static class ValueEvaluation
     }
 
     /// <summary>One Ion value (MISSING is refused: it can never be stored).</summary>
-    public static IonValue Value(Expression expression, IReadOnlyList<IonValue> parameters) => ToIon(Evaluate(expression, parameters));
+    public static IonValue Value(Expression expression, IReadOnlyList<IonValue> parameters) => ToIon(Evaluate(expression, parameters, null));
 
-    private static Datum Evaluate(Expression expression, IReadOnlyList<IonValue> parameters)
+    // The context gives UTCNOW() and TXID() their values (an INSERT may store them).
+    private static Datum Evaluate(Expression expression, IReadOnlyList<IonValue> parameters, EvaluationContext? context)
     {
         try
         {
-            return ExpressionEvaluator.Evaluate(expression, Bindings.Empty(parameters));
+            return ExpressionEvaluator.Evaluate(expression, Bindings.Empty(parameters, context));
         }
         catch (EvaluationException error)
         {

@@ -17,7 +17,6 @@ public static class ScheduledFunctions
 {
     public static IServiceCollection AddScheduledFunctions(this IServiceCollection services)
     {
-        services.AddSingleton<IScheduledWork>(new IdleWork("StreamPump", "stream pump: no journal streams are defined"));
         services.AddSingleton<IScheduledWork>(new IdleWork("ExportWorker", "export worker: no journal exports are pending"));
         return services;
     }

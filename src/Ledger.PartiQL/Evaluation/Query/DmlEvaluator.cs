@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Ledger.Ion;
 using Ledger.PartiQL.Planning;
 using Ledger.PartiQL.Syntax.Ast;
@@ -9,9 +11,10 @@ public sealed record DmlChange(string DocumentId, IonStruct? NewValue);
 
 /// <summary>
 /// Evaluates the FROM/WHERE of DELETE and UPDATE/FROM-DML (spec §5) and returns each affected document with its new
-/// value, for the engine to turn into revisions. SET and REMOVE apply to field paths rooted at the target alias
-/// (or a bare top-level field); INSERT INTO appends to a list at such a path (an AT position is not supported yet).
-/// Several matching bindings of one document (FROM-DML with nested items) apply in turn to the same document.
+/// value, for the engine to turn into revisions. Targets are paths of field and position steps rooted at the target
+/// alias, at a nested FROM alias, or (a bare name) at a top-level field; SET alias / REMOVE alias replace / delete the
+/// document. A path that does not resolve is a <see cref="DocumentPathException"/>. Several matching bindings of one
+/// document (FROM-DML with nested items) apply in turn to the same document.
 /// </summary>
 public static class DmlEvaluator
 {
@@ -51,119 +54,185 @@ public static class DmlEvaluator
                 row = row.Bind(by.Name, Datum.Of(IonString.Of(id)), isDocumentId: true);
             }
 
-            IEnumerable<QueryRow> rows = [row];
+            // Each binding knows where in the stored document every alias points, so that SET/REMOVE/INSERT through
+            // a nested alias (FROM T AS r, @r.Owners.SecondaryOwners AS o … SET o.PersonId = …) changes that element.
+            var origin = ImmutableDictionary<string, DocumentPath?>.Empty.WithComparers(StringComparer.Ordinal).Add(alias, DocumentPath.Root);
+            IEnumerable<BoundRow> rows = [new BoundRow(row, origin)];
             foreach (var item in nested)
             {
-                rows = rows.SelectMany(r => UnnestOperator.Expand(r, item, QueryEvaluator.AliasOf(item))).ToList();
+                rows = rows.SelectMany(r => Expand(r, item, (IonStruct)stored.Value)).ToList();
             }
 
-            foreach (var match in rows)
-            {
-                if (where is not null && !ValueSemantics.IsTrue(ExpressionEvaluator.Evaluate(where, match.Bindings)))
-                {
-                    continue;
-                }
+            var matches = rows.Where(match => where is null || ValueSemantics.IsTrue(ExpressionEvaluator.Evaluate(where, match.Row.Bindings))).ToList();
 
+            // Removing list elements one after the other would shift the positions of those still to remove, so
+            // removals run from the last binding (the highest position) to the first.
+            if (operation is RemoveOperation)
+            {
+                matches.Reverse();
+            }
+
+            foreach (var match in matches)
+            {
                 if (!current.TryGetValue(id, out var document))
                 {
                     document = (IonStruct)stored.Value;
                     order.Add(id);
                 }
 
-                current[id] = operation is null || document is null ? null : Apply(operation, document, alias, match.Bindings);
+                current[id] = operation is null || document is null ? null : Apply(operation, document, match);
             }
         }
 
         return [.. order.Select(id => new DmlChange(id, current[id]))];
     }
 
-    private static IonStruct Apply(DmlOperation operation, IonStruct document, string alias, Bindings scope)
+    private sealed record BoundRow(QueryRow Row, ImmutableDictionary<string, DocumentPath?> Origins);
+
+    /// <summary>The bindings a nested FROM item yields: for a path rooted at an alias whose place in the document is
+    /// known, each element (with its position) of the list it reaches, or the value itself; other expressions are
+    /// iterated as in queries, their aliases having no place in the document.</summary>
+    private static IEnumerable<BoundRow> Expand(BoundRow input, FromItem item, IonStruct document)
     {
+        var name = QueryEvaluator.AliasOf(item);
+        var origin = TryResolve(item.Source, input, out var path) ? path : null;
+        if (origin is null)
+        {
+            foreach (var row in UnnestOperator.Expand(input.Row, item, name))
+            {
+                yield return new BoundRow(row, input.Origins.SetItem(name, null));
+            }
+
+            yield break;
+        }
+
+        var value = origin.Get(document);
+        if (value is IonSequence { IsNull: false } sequence)
+        {
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                var row = input.Row.Bind(name, Datum.Of(sequence[i]));
+                if (item.AtAlias is { } at)
+                {
+                    row = row.Bind(at.Name, Datum.Of(IonInt.Of(i)));
+                }
+
+                yield return new BoundRow(row, input.Origins.SetItem(name, origin.Append(DocumentPathStep.At(i))));
+            }
+        }
+        else if (value is not null)
+        {
+            var row = input.Row.Bind(name, Datum.Of(value));
+            if (item.AtAlias is { } at)
+            {
+                row = row.Bind(at.Name, Datum.Missing);
+            }
+
+            yield return new BoundRow(row, input.Origins.SetItem(name, origin));
+        }
+    }
+
+    private static IonStruct? Apply(DmlOperation operation, IonStruct document, BoundRow match)
+    {
+        var scope = match.Row.Bindings;
         switch (operation)
         {
             case SetOperation set:
                 foreach (var assignment in set.Assignments)
                 {
                     var value = ExpressionEvaluator.Evaluate(assignment.Value, scope);
-                    var path = FieldPath(assignment.Target, alias);
-                    document = value.IsMissing ? Remove(document, path, 0) : SetPath(document, path, 0, ProjectionBuilder.ToIon(value)!);
+                    var path = Target(assignment.Target, match);
+                    if (path.IsRoot)
+                    {
+                        document = ProjectionBuilder.ToIon(value) is IonStruct { IsNull: false } replacement
+                            ? replacement
+                            : throw new EvaluationException($"SET of the whole document needs a struct, got {ValueSemantics.Describe(value)}");
+                    }
+                    else
+                    {
+                        // SET x = MISSING removes the field if there is one (nothing can store MISSING).
+                        document = ProjectionBuilder.ToIon(value) is { } ion
+                            ? (IonStruct)path.Set(document, ion)
+                            : path.Get(document) is null ? document : (IonStruct)path.Remove(document)!;
+                    }
                 }
 
                 return document;
             case RemoveOperation remove:
-                return Remove(document, FieldPath(remove.Target, alias), 0);
-            case InsertIntoOperation insert when insert.Position is null:
-                var listPath = FieldPath(insert.Target, alias);
+                var removed = Target(remove.Target, match);
+
+                // REMOVE of the whole document is a DELETE (spec §5).
+                return removed.IsRoot ? null : (IonStruct)removed.Remove(document)!;
+            case InsertIntoOperation insert:
+                var into = Target(insert.Target, match);
                 var inserted = ProjectionBuilder.ToIon(ExpressionEvaluator.Evaluate(insert.Value, scope))
                     ?? throw new EvaluationException("INSERT INTO cannot insert MISSING");
-                var list = Get(document, listPath) is IonList { IsNull: false } existing
-                    ? existing
-                    : throw new EvaluationException($"INSERT INTO {string.Join('.', listPath)}: the target is not a list");
-                return SetPath(document, listPath, 0, IonList.Of(list.Elements.Add(inserted)).WithAnnotations(list.Annotations));
+                var position = insert.Position is { } at ? ProjectionBuilder.ToIon(ExpressionEvaluator.Evaluate(at, scope)) : null;
+                return (IonStruct)into.Insert(document, inserted, position);
             default:
                 throw new NotSupportedException($"{operation.GetType().Name} is not evaluated yet");
         }
     }
 
-    /// <summary>The field names of a target path rooted at the alias (or a bare top-level field).</summary>
-    private static List<string> FieldPath(Expression target, string alias)
+    /// <summary>Where a DML target points: rooted at an alias (the target's or a nested one's) or, for a bare
+    /// name that is no alias, at a top-level field.</summary>
+    private static DocumentPath Target(Expression target, BoundRow match) =>
+        TryResolve(target, match, out var path) ? path : throw new NotSupportedException("a DML target must be a path from the table's alias or a nested FROM alias");
+
+    private static bool TryResolve(Expression expression, BoundRow match, [NotNullWhen(true)] out DocumentPath? path)
     {
-        switch (target)
+        path = null;
+        var (root, steps) = expression switch
         {
-            case VariableReference variable when variable.Name.Name != alias:
-                return [variable.Name.Name];
-            case PathExpression { Root: VariableReference root } path when root.Name.Name == alias:
-                var names = new List<string>();
-                foreach (var step in path.Steps)
-                {
-                    names.Add(step switch
+            VariableReference variable => (variable, (IReadOnlyList<PathStep>)[]),
+            PathExpression { Root: VariableReference variable } nestedPath => (variable, nestedPath.Steps),
+            _ => (null, []),
+        };
+        if (root is null)
+        {
+            return false;
+        }
+
+        if (match.Origins.TryGetValue(root.Name.Name, out var origin))
+        {
+            if (origin is null)
+            {
+                return false;
+            }
+
+            path = origin;
+        }
+        else if (root.IsLocal)
+        {
+            return false;
+        }
+        else
+        {
+            path = DocumentPath.Root.Append(DocumentPathStep.Field(root.Name.Name));
+        }
+
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case FieldStep field:
+                    path = path.Append(DocumentPathStep.Field(field.Field.Name));
+                    break;
+                case IndexStep index:
+                    var key = ProjectionBuilder.ToIon(ExpressionEvaluator.Evaluate(index.Index, match.Row.Bindings));
+                    path = path.Append(key switch
                     {
-                        FieldStep field => field.Field.Name,
-                        IndexStep { Index: LiteralExpression { Kind: LiteralKind.String } literal } => literal.Text,
-                        _ => throw new NotSupportedException("only field steps are supported in DML target paths yet"),
+                        IonString { IsNull: false } text => DocumentPathStep.Field(text.Value),
+                        IonSymbol { IsNull: false, Text: { } text } => DocumentPathStep.Field(text),
+                        IonInt { IsNull: false } number when number.TryGetInt64(out var at) && at is >= 0 and <= int.MaxValue => DocumentPathStep.At((int)at),
+                        _ => throw DocumentPathException.RemainingPath([.. path.Steps.Select(s => s.ToString()), $"[{key}]"]),
                     });
-                }
-
-                return names;
-            default:
-                throw new NotSupportedException("the DML target path must start at the target alias");
-        }
-    }
-
-    private static IonValue? Get(IonStruct document, List<string> path)
-    {
-        IonValue? current = document;
-        foreach (var name in path)
-        {
-            current = current is IonStruct { IsNull: false } s && s.TryGetField(name, out var next) ? next : null;
+                    break;
+                default:
+                    return false;
+            }
         }
 
-        return current;
-    }
-
-    private static IonStruct SetPath(IonStruct document, List<string> path, int at, IonValue value)
-    {
-        var name = SymbolToken.Of(path[at]);
-        if (at == path.Count - 1)
-        {
-            return document.With(name, value);
-        }
-
-        var child = document.TryGetField(path[at], out var existing) && existing is IonStruct { IsNull: false } s
-            ? s
-            : throw new EvaluationException($"cannot set {string.Join('.', path)}: '{path[at]}' is not a struct");
-        return document.With(name, SetPath(child, path, at + 1, value));
-    }
-
-    private static IonStruct Remove(IonStruct document, List<string> path, int at)
-    {
-        if (at == path.Count - 1)
-        {
-            return document.Without(SymbolToken.Of(path[at]));
-        }
-
-        return document.TryGetField(path[at], out var existing) && existing is IonStruct { IsNull: false } child
-            ? document.With(SymbolToken.Of(path[at]), Remove(child, path, at + 1))
-            : document;
+        return true;
     }
 }
