@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Functions.Tests;
 
@@ -20,8 +19,7 @@ internal sealed class HandlerHost : IAsyncDisposable
     /// <summary>The handler's services, for tests that set up state the HTTP API under test does not write.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the handler; <paramref name="services"/> adds registrations after the production ones.</summary>
-    public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<HandlerHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -41,7 +39,6 @@ internal sealed class HandlerHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.ConfigureLedgerHost();
-        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapLedgerRoutes();
         await app.StartAsync();

@@ -7,10 +7,9 @@ using Ledger.Functions.Protocol.ControlPlane;
 
 namespace Ledger.Functions.Api;
 
-// Tags, journal exports and journal streams (qldb-compat 7-9). Exports have no worker yet, and streams run only
-// where the host registers the engine's JournalStreams: until then the operations that would start work answer
-// NotImplementedException after validating their input, and the read operations answer truthfully that no such job
-// exists (docs/control-plane.md).
+// Tags, journal exports and journal streams (qldb-compat 7-9). Streams run on the engine's JournalStreams (registered
+// with its pump by StreamHosting). Exports have no worker yet: ExportJournalToS3 answers NotImplementedException after
+// validating its input, and the read operations answer truthfully that no export exists (docs/control-plane.md).
 public static partial class ControlPlaneApi
 {
     private static void MapTagAndJobRoutes(RouteGroupBuilder api, ControlPlaneHandlers handlers)
@@ -36,9 +35,6 @@ internal sealed partial class ControlPlaneHandlers
 {
     private const string ExportsNotAvailable =
         "ExportJournalToS3 is not available yet: this deployment has no journal export worker, so no export was started.";
-
-    private const string StreamsNotAvailable =
-        "StreamJournalToKinesis is not available on this deployment: no journal stream pump is configured, so no stream was started.";
 
     // ---------------- tags ----------------
 
@@ -126,7 +122,7 @@ internal sealed partial class ControlPlaneHandlers
 
     // ---------------- journal streams ----------------
 
-    public async Task<IResult> StreamJournalToKinesisAsync(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> StreamJournalToKinesisAsync(string name, HttpContext context, LedgerEngine engine, JournalStreams streams)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var request = await ControlPlaneApi.ReadBodyAsync(context, JournalJsonContext.Default.StreamJournalToKinesisRequest);
@@ -134,8 +130,6 @@ internal sealed partial class ControlPlaneHandlers
         ControlPlaneApi.Authorize(context, QldbActions.StreamJournalToKinesis, LedgerArn(name));
         var ledger = await engine.DescribeLedgerAsync(name, context.RequestAborted);
         RequireActive(ledger);
-        var streams = context.RequestServices.GetService<JournalStreams>()
-            ?? throw new ControlPlaneProtocolException(ControlPlaneError.NotImplemented(StreamsNotAvailable));
         var stream = await streams.CreateAsync(
             new StreamRequest(
                 name, streamName, id => QldbArns.Stream(Options.Region, Options.AccountId, name, id), roleArn, start,
@@ -144,49 +138,41 @@ internal sealed partial class ControlPlaneHandlers
         return ControlPlaneResults.Ok(new StreamIdResponse { StreamId = stream.StreamId }, JournalJsonContext.Default.StreamIdResponse);
     }
 
-    public async Task<IResult> DescribeJournalKinesisStreamAsync(string name, string streamId, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> DescribeJournalKinesisStreamAsync(string name, string streamId, HttpContext context, LedgerEngine engine, JournalStreams streams)
     {
-        (name, streamId, var streams) = await StreamOperationAsync(name, streamId, QldbActions.DescribeJournalKinesisStream, context, engine);
+        (name, streamId) = await StreamOperationAsync(name, streamId, QldbActions.DescribeJournalKinesisStream, context, engine);
         var stream = await streams.DescribeAsync(name, streamId, context.RequestAborted);
         return ControlPlaneResults.Ok(new DescribeJournalKinesisStreamResponse { Stream = Describe(stream) }, JournalJsonContext.Default.DescribeJournalKinesisStreamResponse);
     }
 
-    public async Task<IResult> ListJournalKinesisStreamsForLedgerAsync(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> ListJournalKinesisStreamsForLedgerAsync(string name, HttpContext context, LedgerEngine engine, JournalStreams streams)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalKinesisStreamsForLedger, LedgerArn(name));
         await engine.DescribeLedgerAsync(name, context.RequestAborted);
-        var streams = context.RequestServices.GetService<JournalStreams>();
-        if (streams is null)
-        {
-            return ControlPlaneResults.Ok(new ListJournalKinesisStreamsResponse { Streams = [] }, JournalJsonContext.Default.ListJournalKinesisStreamsResponse);
-        }
-
         var page = await streams.ListAsync(name, maxResults ?? DefaultPageSize, nextToken, context.RequestAborted);
         return ControlPlaneResults.Ok(
             new ListJournalKinesisStreamsResponse { Streams = [.. page.Streams.Select(Describe)], NextToken = page.NextToken },
             JournalJsonContext.Default.ListJournalKinesisStreamsResponse);
     }
 
-    public async Task<IResult> CancelJournalKinesisStreamAsync(string name, string streamId, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> CancelJournalKinesisStreamAsync(string name, string streamId, HttpContext context, LedgerEngine engine, JournalStreams streams)
     {
-        (name, streamId, var streams) = await StreamOperationAsync(name, streamId, QldbActions.CancelJournalKinesisStream, context, engine);
+        (name, streamId) = await StreamOperationAsync(name, streamId, QldbActions.CancelJournalKinesisStream, context, engine);
         var canceled = await streams.CancelAsync(name, streamId, context.RequestAborted);
         return ControlPlaneResults.Ok(new StreamIdResponse { StreamId = canceled.StreamId }, JournalJsonContext.Default.StreamIdResponse);
     }
 
-    // Validation, permission on the stream's ARN and the ledger's existence, shared by Describe and Cancel. Without
-    // JournalStreams no stream can have been created, so the stream is not found.
-    private async Task<(string Name, string StreamId, JournalStreams Streams)> StreamOperationAsync(
+    // Validation, permission on the stream's ARN and the ledger's existence, shared by Describe and Cancel.
+    private async Task<(string Name, string StreamId)> StreamOperationAsync(
         string name, string streamId, string action, HttpContext context, LedgerEngine engine)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         streamId = ControlPlaneValidation.Id(streamId, "StreamId");
         ControlPlaneApi.Authorize(context, action, QldbArns.Stream(Options.Region, Options.AccountId, name, streamId));
         await engine.DescribeLedgerAsync(name, context.RequestAborted);
-        var streams = context.RequestServices.GetService<JournalStreams>() ?? throw StreamNotFound(streamId);
-        return (name, streamId, streams);
+        return (name, streamId);
     }
 
     private static JournalKinesisStreamDescription Describe(JournalStreamRecord stream) => new()
@@ -203,9 +189,6 @@ internal sealed partial class ControlPlaneHandlers
         ErrorCause = stream.ErrorCause,
         StreamName = stream.StreamName,
     };
-
-    private static ControlPlaneProtocolException StreamNotFound(string streamId) =>
-        new(ControlPlaneError.ResourceNotFound($"STREAM {streamId} does not exist", "STREAM", streamId));
 
     // ---------------- shared ----------------
 

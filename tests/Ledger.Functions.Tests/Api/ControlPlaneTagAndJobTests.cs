@@ -1,9 +1,5 @@
 using System.Globalization;
-using Ledger.Engine;
-using Ledger.Engine.InMemory;
-using Ledger.Engine.Streams;
 using Ledger.Functions.Auth.Credentials;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Functions.Tests.Api;
 
@@ -33,16 +29,14 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
         }
     }
 
-    private static Task<HandlerHost> StartAsync(Action<IServiceCollection>? services = null) =>
-        HandlerHost.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Ledger:Storage"] = "InMemory",
-                ["Ledger:AccountId"] = Account,
-                ["Ledger:Limits:MaxActiveLedgers"] = "1000",
-                ["Ledger:Auth:UseLocalDevelopmentKeys"] = "true",
-            },
-            services);
+    private static Task<HandlerHost> StartAsync() =>
+        HandlerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Ledger:Storage"] = "InMemory",
+            ["Ledger:AccountId"] = Account,
+            ["Ledger:Limits:MaxActiveLedgers"] = "1000",
+            ["Ledger:Auth:UseLocalDevelopmentKeys"] = "true",
+        });
 
     private static SignedControlPlaneClient Signed(HandlerHost host) =>
         new(host, LocalDevelopmentCredentials.AccessKeyId, LocalDevelopmentCredentials.SecretAccessKey);
@@ -225,23 +219,23 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_stream_pump_a_valid_stream_is_refused_as_not_implemented_and_none_exists()
+    public async Task Unknown_streams_are_not_found_and_a_ledger_without_streams_lists_none()
     {
         var name = await CreateLedgerAsync(Client);
         var stream = "AAAAAAAAAAAAAAAAAAAAAA";
 
-        var created = await Client.PostAsync($"/ledgers/{name}/journal-kinesis-streams", StreamBody());
         var listed = await Client.GetAsync($"/ledgers/{name}/journal-kinesis-streams");
         var described = await Client.GetAsync($"/ledgers/{name}/journal-kinesis-streams/{stream}");
         var canceled = await Client.DeleteAsync($"/ledgers/{name}/journal-kinesis-streams/{stream}");
+        var otherLedger = await Client.GetAsync($"/ledgers/{ControlPlaneLedgerTests.FreshName()}/journal-kinesis-streams");
 
-        Assert.Equal(501, created.Status);
-        Assert.Equal("NotImplementedException", created.ErrorType);
         Assert.Equal(200, listed.Status);
         Assert.Empty(listed.Json.GetProperty("Streams").EnumerateArray());
         Assert.Equal(404, described.Status);
         Assert.Equal("STREAM", described.String("ResourceType"));
         Assert.Equal(404, canceled.Status);
+        Assert.Equal(404, otherLedger.Status);
+        Assert.Equal("LEDGER", otherLedger.String("ResourceType"));
     }
 
     [Theory]
@@ -262,11 +256,9 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task With_the_engines_journal_streams_a_stream_is_created_described_listed_and_canceled()
+    public async Task A_stream_is_created_described_listed_and_canceled()
     {
-        await using var host = await StartAsync(services => services.AddSingleton(provider =>
-            new JournalStreams(new InMemoryJournalStreamStore(), provider.GetRequiredService<EnginePorts>(), TimeProvider.System)));
-        var client = Signed(host);
+        var client = Client;
         var name = await CreateLedgerAsync(client);
 
         var created = await client.PostAsync($"/ledgers/{name}/journal-kinesis-streams", StreamBody());
@@ -281,7 +273,9 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
         Assert.Equal(22, streamId.Length);
         Assert.Equal(200, described.Status);
         var stream = described.Json.GetProperty("Stream");
-        Assert.Equal("ACTIVE", stream.GetProperty("Status").GetString());
+        // The in-process pump may already have found no Event Hub behind the destination (IMPAIRED, as QLDB reports a
+        // missing Kinesis stream); either way the stream is live.
+        Assert.Contains(stream.GetProperty("Status").GetString(), new[] { "ACTIVE", "IMPAIRED" });
         Assert.Equal($"arn:aws:qldb:us-east-1:{Account}:stream/{name}/{streamId}", stream.GetProperty("Arn").GetString());
         Assert.Equal("audit-stream", stream.GetProperty("StreamName").GetString());
         Assert.Equal(RoleArn, stream.GetProperty("RoleArn").GetString());
