@@ -39,7 +39,9 @@ public static class StreamHosting
             provider.GetRequiredService<IJournalStreamStore>(),
             provider.GetRequiredService<EnginePorts>(),
             provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStreamSinkFactory>(provider => new ConfiguredStreamSinkFactory(configuration));
+        var eventHubs = new EventHubsOptions();
+        configuration.GetSection(EventHubsOptions.SectionName).Bind(eventHubs);
+        services.AddSingleton<IStreamSinkFactory>(new ConfiguredStreamSinkFactory(eventHubs, configuration["Ledger:ManagedIdentityClientId"]));
         services.AddSingleton<IScheduledWork, StreamPumpWork>();
 
         var underFunctionsHost = !string.IsNullOrWhiteSpace(configuration[ListenAddress.CustomHandlerPortVariable]);
