@@ -1,7 +1,7 @@
 // Runs cases of the shared PartiQL conformance suite (shared/testdata/partiql, format in its README) through the real
 // QLDB Node.js driver: fixtures, setup, steps (contiguous labelled transactions), parameters, captured variables,
 // expected rows with the suite's matchers, and expected errors. Values are compared with ion-js's Ion equivalence.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { dom, dumpText, IonTypes, load } from 'ion-js';
@@ -56,6 +56,33 @@ export function caseSteps(fixtures, testCase) {
     steps.push(...(testCase.get('then')?.elements() ?? []));
   }
   return steps;
+}
+
+/**
+ * Why the driver cannot run a case, or null: executeLambda holds one transaction at a time, so the steps of a
+ * labelled transaction must be contiguous and end with its commit or abort.
+ */
+export function unrunnableReason(fixtures, testCase) {
+  const steps = caseSteps(fixtures, testCase);
+  for (let i = 0; i < steps.length; i++) {
+    const label = text(steps[i], 'transaction');
+    if (label === undefined) {
+      continue;
+    }
+    let end = i;
+    while (end < steps.length && text(steps[end], 'transaction') === label) {
+      end++;
+    }
+    if (text(steps[end], 'commit') !== label && text(steps[end], 'abort') !== label) {
+      return `transaction ${label} is interleaved with other steps`;
+    }
+    i = end;
+  }
+  return null;
+}
+
+export function caseFiles(dir) {
+  return readdirSync(path.join(dir, 'cases')).filter((file) => file.endsWith('.ion')).sort();
 }
 
 // ---------------------------------------------------------------- variables
