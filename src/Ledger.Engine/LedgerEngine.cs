@@ -244,6 +244,39 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What a permission check needs before ExecuteStatement: the session's ledger and the ids of the named tables that
+    /// are ACTIVE as the open transaction sees them (its snapshot plus its own DDL); names of no active table are left
+    /// out. Adds nothing to the transaction's read set and folds nothing into its digest.
+    /// </summary>
+    public async Task<StatementScope> DescribeStatementScopeAsync(string sessionToken, string transactionId, IReadOnlyCollection<string> tableNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tableNames);
+        var session = await EnterSessionAsync(sessionToken, cancellationToken);
+        try
+        {
+            var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
+            var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            var tableIds = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (tableNames.Count > 0)
+            {
+                foreach (var table in await transaction.GetCatalogAsync(cancellationToken))
+                {
+                    if (table.Status == TableStatus.Active && tableNames.Contains(table.Name))
+                    {
+                        tableIds[table.Name] = table.TableId;
+                    }
+                }
+            }
+
+            return new StatementScope(ledger, tableIds);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
     /// <summary>FetchPage: the page a previous page's token names.</summary>
     public async Task<ResultPage> FetchPageAsync(string sessionToken, string transactionId, string pageToken, CancellationToken cancellationToken = default)
     {

@@ -50,6 +50,7 @@ public static class HostSetup
         // The Functions host polls GET / until the handler answers; any response means ready.
         app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
         app.MapHealthApi();
+        app.MapSessionApi();
         app.MapControlPlaneApi();
         app.MapJournalRecordsApi();
         app.MapScheduledFunctions();

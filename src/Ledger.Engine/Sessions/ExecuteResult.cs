@@ -7,3 +7,6 @@ public sealed record ResultPage(IReadOnlyList<IonValue> Values, string? NextPage
 
 /// <summary>Where a committed transaction's block landed (null address for a read-only transaction).</summary>
 public sealed record CommitOutcome(string TransactionId, Journal.Hash32 CommitDigest, string? StrandId, long? SequenceNo);
+
+/// <summary>The ledger a session's statement runs on and the ids of the active tables it names, by name.</summary>
+public sealed record StatementScope(Ports.LedgerRecord Ledger, IReadOnlyDictionary<string, string> TableIds);

@@ -1,3 +1,5 @@
+using Ledger.Engine.Errors;
+
 namespace Ledger.Functions.Protocol.Session;
 
 /// <summary>
@@ -52,6 +54,27 @@ public sealed record SessionError(string Namespace, string Name, int StatusCode,
 
     /// <summary>A missing or unknown <c>X-Amz-Target</c>; the only operation is QLDBSession.SendCommand.</summary>
     public static SessionError UnknownOperation() => new(ServiceNamespace, "UnknownOperationException", 400, "Unknown operation.");
+
+    /// <summary>
+    /// The protocol error for an engine refusal. The engine's messages are the ones drivers see (and match, for
+    /// transaction expiry); control-plane refusals cannot occur on the data plane and read as bad requests.
+    /// </summary>
+    public static SessionError FromEngine(LedgerException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            InvalidSessionException => InvalidSession(exception.Message),
+            OccConflictException => OccConflict(exception.Message),
+            LimitExceededException => LimitExceeded(exception.Message),
+            CapacityExceededException => CapacityExceeded(exception.Message),
+            _ => BadRequest(exception.Message),
+        };
+    }
+
+    /// <summary>An unexpected server failure: HTTP 500, which drivers retry with a new session.</summary>
+    public static SessionError InternalFailure() =>
+        new(ServiceNamespace, "InternalFailure", 500, "The request processing has failed because of an unknown error.");
 
     /// <summary>Also used for a skewed clock: the SDKs then correct their offset from our Date header and retry.</summary>
     public static SessionError InvalidSignature(string message) => new(ServiceNamespace, "InvalidSignatureException", 400, message);

@@ -1,0 +1,173 @@
+using Ledger.Engine;
+using Ledger.Engine.Errors;
+using Ledger.Engine.Sessions;
+using Ledger.Functions.Auth;
+using Ledger.Functions.Auth.Permissions;
+using Ledger.Functions.Protocol.Session;
+using Ledger.Journal;
+
+namespace Ledger.Functions.Api;
+
+/// <summary>
+/// The QLDB session protocol: <c>POST /</c> with <c>X-Amz-Target: QLDBSession.SendCommand</c> (AWS JSON 1.0,
+/// SigV4 with signing name <c>qldb</c>), each sub-command mapped onto <see cref="LedgerEngine"/>. Every answer,
+/// success or refusal, has the protocol's shape, so the unmodified QLDB drivers talk to it.
+/// </summary>
+public static class SessionApi
+{
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        // ARNs name the region and account the control plane reports, so one policy covers both planes.
+        var where = ControlPlaneOptions.From(routes.ServiceProvider.GetRequiredService<IConfiguration>());
+        var authorizer = new SessionAuthorizer(routes.ServiceProvider.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
+        routes.MapPost("/", (HttpContext context, LedgerEngine engine, TimeProvider clock, ILoggerFactory loggers) =>
+            SendCommandAsync(context, engine, authorizer, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
+        return routes;
+    }
+
+    /// <summary>
+    /// Reads, authorizes and runs one command. Engine refusals become their protocol errors; anything unexpected is a
+    /// 500, which drivers retry on a fresh session, and is logged without the request's tokens, statement or values.
+    /// </summary>
+    public static async Task<IResult> SendCommandAsync(
+        HttpContext context, LedgerEngine engine, SessionAuthorizer authorizer, TimeProvider clock, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var read = await SessionRequests.ReadAsync(context);
+        if (read.Error is { } invalid)
+        {
+            return SessionResults.Error(invalid);
+        }
+
+        var command = read.Command!;
+        var started = clock.GetTimestamp();
+        try
+        {
+            var call = new SessionCall(engine, authorizer, clock, started, context.GetLedgerPrincipal()!.Name, context.RequestAborted);
+            return SessionResults.Ok(await call.RunAsync(command));
+        }
+        catch (SessionProtocolException refusal)
+        {
+            return SessionResults.Error(refusal.Error);
+        }
+        catch (LedgerException refusal)
+        {
+            return SessionResults.Error(SessionError.FromEngine(refusal));
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(SessionApi).FullName!).LogError(failure, "SendCommand {Command} failed unexpectedly", command.ToString());
+            return SessionResults.Error(SessionError.InternalFailure());
+        }
+    }
+
+    /// <summary>One command's run: the engine call, the permission checks before it and the answer's shape.</summary>
+    private sealed class SessionCall(
+        LedgerEngine engine, SessionAuthorizer authorizer, TimeProvider clock, long started, string principal, CancellationToken cancellationToken)
+    {
+        public async Task<SendCommandResult> RunAsync(SessionCommand command) => command switch
+        {
+            StartSessionCommand start => await StartSessionAsync(start),
+            StartTransactionCommand start => new SendCommandResult
+            {
+                StartTransaction = new StartTransactionResult
+                {
+                    TransactionId = await engine.StartTransactionAsync(start.SessionToken, cancellationToken),
+                    TimingInformation = Timing(),
+                },
+            },
+            ExecuteStatementCommand execute => await ExecuteStatementAsync(execute),
+            FetchPageCommand fetch => FetchPage(await engine.FetchPageAsync(fetch.SessionToken, fetch.TransactionId, fetch.NextPageToken, cancellationToken)),
+            CommitTransactionCommand commit => await CommitAsync(commit),
+            AbortTransactionCommand abort => await AbortAsync(abort),
+            EndSessionCommand end => await EndSessionAsync(end),
+            _ => throw new SessionProtocolException(SessionError.BadRequest("Unsupported command.")),
+        };
+
+        private async Task<SendCommandResult> StartSessionAsync(StartSessionCommand start)
+        {
+            if (authorizer.CheckSendCommand(principal, start.LedgerName) is { } denied)
+            {
+                throw new SessionProtocolException(denied);
+            }
+
+            return new SendCommandResult
+            {
+                StartSession = new StartSessionResult
+                {
+                    SessionToken = await engine.StartSessionAsync(start.LedgerName, cancellationToken),
+                    TimingInformation = Timing(),
+                },
+            };
+        }
+
+        private async Task<SendCommandResult> ExecuteStatementAsync(ExecuteStatementCommand execute)
+        {
+            var parameters = SessionValues.DecodeParameters(execute.Parameters);
+            if (await authorizer.CheckStatementAsync(engine, principal, execute, parameters, cancellationToken) is { } denied)
+            {
+                throw new SessionProtocolException(denied);
+            }
+
+            var page = await engine.ExecuteStatementAsync(execute.SessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken);
+            return new SendCommandResult
+            {
+                ExecuteStatement = new ExecuteStatementResult
+                {
+                    FirstPage = ToPage(page),
+                    TimingInformation = Timing(),
+                    ConsumedIOs = ReadIOs(page),
+                },
+            };
+        }
+
+        private SendCommandResult FetchPage(ResultPage page) => new()
+        {
+            FetchPage = new FetchPageResult { Page = ToPage(page), TimingInformation = Timing(), ConsumedIOs = ReadIOs(page) },
+        };
+
+        private async Task<SendCommandResult> CommitAsync(CommitTransactionCommand commit)
+        {
+            var outcome = await engine.CommitTransactionAsync(
+                commit.SessionToken, commit.TransactionId, new Hash32(commit.CommitDigest.Span), cancellationToken);
+            return new SendCommandResult
+            {
+                CommitTransaction = new CommitTransactionResult
+                {
+                    TransactionId = outcome.TransactionId,
+                    CommitDigest = outcome.CommitDigest.ToArray(),
+                    TimingInformation = Timing(),
+                    ConsumedIOs = new IOUsage(0, 0),
+                },
+            };
+        }
+
+        private async Task<SendCommandResult> AbortAsync(AbortTransactionCommand abort)
+        {
+            await engine.AbortTransactionAsync(abort.SessionToken, cancellationToken);
+            return new SendCommandResult { AbortTransaction = new TimedResult { TimingInformation = Timing() } };
+        }
+
+        private async Task<SendCommandResult> EndSessionAsync(EndSessionCommand end)
+        {
+            await engine.EndSessionAsync(end.SessionToken, cancellationToken);
+            return new SendCommandResult { EndSession = new TimedResult { TimingInformation = Timing() } };
+        }
+
+        private static Page ToPage(ResultPage page) => new()
+        {
+            Values = page.Values.Select(SessionValues.Encode).ToList(),
+            NextPageToken = page.NextPageToken,
+        };
+
+        // The engine does not meter storage reads yet; one read per value returned is the nearest honest figure.
+        private static IOUsage ReadIOs(ResultPage page) => new(page.Values.Count, 0);
+
+        private TimingInformation Timing() => new((long)clock.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
