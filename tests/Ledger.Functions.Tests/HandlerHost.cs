@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Ledger.Azure.Core;
+using Ledger.Azure.Storage;
 
 namespace Ledger.Functions.Tests;
 
@@ -7,10 +9,12 @@ namespace Ledger.Functions.Tests;
 internal sealed class HandlerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _storagePrefix;
 
-    private HandlerHost(WebApplication app, Uri baseAddress)
+    private HandlerHost(WebApplication app, Uri baseAddress, string storagePrefix)
     {
         _app = app;
+        _storagePrefix = storagePrefix;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -26,9 +30,12 @@ internal sealed class HandlerHost : IAsyncDisposable
         {
             ApplicationName = typeof(Program).Assembly.GetName().Name,
         });
+        // Each host gets tables and containers of its own on the shared Azurite; they are deleted on dispose.
+        var storagePrefix = "fn" + Guid.NewGuid().ToString("N")[..12];
         var configuration = new Dictionary<string, string?>
         {
             ["Ledger:LocalUrl"] = $"http://127.0.0.1:{port}",
+            ["Ledger:StoragePrefix"] = storagePrefix,
             ["Ledger:StorageConnectionString"] = LocalAzurite.ConnectionString,
             [Hosting.ListenAddress.CustomHandlerPortVariable] = null,
         };
@@ -42,7 +49,7 @@ internal sealed class HandlerHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLedgerRoutes();
         await app.StartAsync();
-        return new HandlerHost(app, new Uri($"http://127.0.0.1:{port}"));
+        return new HandlerHost(app, new Uri($"http://127.0.0.1:{port}"), storagePrefix);
     }
 
     public static int FreePort()
@@ -57,5 +64,6 @@ internal sealed class HandlerHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await AzureEnginePorts.DeleteAllAsync(StorageConnection.Parse(LocalAzurite.ConnectionString), new AzureStorageOptions(_storagePrefix));
     }
 }

@@ -1,6 +1,8 @@
+using Ledger.Azure.Storage;
 using Ledger.Engine;
 using Ledger.Engine.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Functions.Hosting;
 
@@ -29,13 +31,18 @@ public static class EngineSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => kind switch
         {
-            // The Azure ports land with issue 7; until then both kinds run on the in-memory ports.
-            _ => EnginePorts.InMemory(provider.GetRequiredService<TimeProvider>()),
+            EngineStorageKind.InMemory => EnginePorts.InMemory(provider.GetRequiredService<TimeProvider>()),
+
+            // Tables and containers are created on first use, so start-up never waits on storage; /health reports it.
+            _ => CreateAzurePorts(provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value, provider.GetRequiredService<TimeProvider>()),
         });
         services.AddSingleton(provider => new LedgerEngine(
             provider.GetRequiredService<EnginePorts>(), provider.GetRequiredService<TimeProvider>(), limits));
         return services;
     }
+
+    private static EnginePorts CreateAzurePorts(LedgerHostOptions options, TimeProvider clock) =>
+        AzureEnginePorts.Create(StorageConnectionFactory.Create(options), clock, new AzureStorageOptions(options.StoragePrefix));
 
     internal static EngineStorageKind ParseStorageKind(string? value) =>
         string.IsNullOrWhiteSpace(value)

@@ -31,6 +31,12 @@ public sealed class LedgerHostOptions
     /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
+    /// <summary>
+    /// Starts the names of the engine's tables and containers (letters and digits), so that deployments or test runs
+    /// can share one storage account.
+    /// </summary>
+    public string StoragePrefix { get; set; } = "ledger";
+
     /// <summary>The address the handler listens on when the Functions host does not choose a port.</summary>
     public string LocalUrl { get; set; } = "http://127.0.0.1:7071";
 }

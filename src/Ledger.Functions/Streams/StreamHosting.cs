@@ -1,9 +1,11 @@
+using Ledger.Azure.Storage;
 using Ledger.Engine;
 using Ledger.Engine.InMemory;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Streams;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Functions.Streams;
 
@@ -33,8 +35,19 @@ public static class StreamHosting
         configuration.GetSection(StreamHostOptions.SectionName).Bind(options);
         services.AddSingleton(options);
 
-        // The Table-backed store replaces this one with the Azure storage ports.
-        services.AddSingleton<IJournalStreamStore, InMemoryJournalStreamStore>();
+        // Streams live beside the engine's state: in memory with the in-memory ports, else in Table storage.
+        if (EngineSetup.ParseStorageKind(configuration[EngineSetup.StorageKey]) is EngineStorageKind.InMemory)
+        {
+            services.AddSingleton<IJournalStreamStore, InMemoryJournalStreamStore>();
+        }
+        else
+        {
+            services.AddSingleton<IJournalStreamStore>(provider =>
+            {
+                var host = provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value;
+                return new TableJournalStreamStore(StorageConnectionFactory.Create(host), new AzureStorageOptions(host.StoragePrefix));
+            });
+        }
         services.AddSingleton(provider => new JournalStreams(
             provider.GetRequiredService<IJournalStreamStore>(),
             provider.GetRequiredService<EnginePorts>(),
