@@ -37,6 +37,7 @@ public static partial class ControlPlaneApi
         api.MapMethods("/ledgers/{name}/permissions-mode", [HttpMethods.Patch], handlers.UpdateLedgerPermissionsModeAsync);
         api.MapDelete("/ledgers/{name}", handlers.DeleteLedgerAsync);
         MapJournalRoutes(api, handlers);
+        MapTagAndJobRoutes(api, handlers);
         return routes;
     }
 

@@ -1,9 +1,11 @@
+using Ledger.Azure.Storage;
 using Ledger.Engine;
 using Ledger.Engine.InMemory;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Streams;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Functions.Streams;
 
@@ -33,13 +35,26 @@ public static class StreamHosting
         configuration.GetSection(StreamHostOptions.SectionName).Bind(options);
         services.AddSingleton(options);
 
-        // The Table-backed store replaces this one with the Azure storage ports.
-        services.AddSingleton<IJournalStreamStore, InMemoryJournalStreamStore>();
+        // Streams live beside the engine's state: in memory with the in-memory ports, else in Table storage.
+        if (EngineSetup.ParseStorageKind(configuration[EngineSetup.StorageKey]) is EngineStorageKind.InMemory)
+        {
+            services.AddSingleton<IJournalStreamStore, InMemoryJournalStreamStore>();
+        }
+        else
+        {
+            services.AddSingleton<IJournalStreamStore>(provider =>
+            {
+                var host = provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value;
+                return new TableJournalStreamStore(StorageConnectionFactory.Create(host), new AzureStorageOptions(host.StoragePrefix));
+            });
+        }
         services.AddSingleton(provider => new JournalStreams(
             provider.GetRequiredService<IJournalStreamStore>(),
             provider.GetRequiredService<EnginePorts>(),
             provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStreamSinkFactory>(provider => new ConfiguredStreamSinkFactory(configuration));
+        var eventHubs = new EventHubsOptions();
+        configuration.GetSection(EventHubsOptions.SectionName).Bind(eventHubs);
+        services.AddSingleton<IStreamSinkFactory>(new ConfiguredStreamSinkFactory(eventHubs, configuration["Ledger:ManagedIdentityClientId"]));
         services.AddSingleton<IScheduledWork, StreamPumpWork>();
 
         var underFunctionsHost = !string.IsNullOrWhiteSpace(configuration[ListenAddress.CustomHandlerPortVariable]);

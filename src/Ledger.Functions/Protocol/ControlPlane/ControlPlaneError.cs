@@ -30,6 +30,12 @@ public sealed record ControlPlaneError(
     public static ControlPlaneError ResourcePreconditionNotMet(string message, string resourceType, string resourceName) =>
         new("ResourcePreconditionNotMetException", 412, message, ResourceType: resourceType, ResourceName: resourceName);
 
+    /// <summary>
+    /// An operation of the QLDB model this deployment cannot carry out yet (501, which SDKs do not retry). Used
+    /// instead of a success that would promise work nothing performs; docs/control-plane.md lists where.
+    /// </summary>
+    public static ControlPlaneError NotImplemented(string message) => new("NotImplementedException", 501, message);
+
     // Authentication and authorization errors come from AWS's front end, not the model; REST services answer 403.
     public static ControlPlaneError AccessDenied(string message) => new("AccessDeniedException", 403, message);
 
