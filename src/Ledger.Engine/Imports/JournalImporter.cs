@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ledger.Engine.Errors;
 using Ledger.Engine.Exports;
 using Ledger.Engine.Ledgers;
@@ -174,12 +173,7 @@ public sealed class JournalImporter
         await _ports.Journal.AddNodesAsync(ledgerName, [.. batch.SelectMany(b => tree.Append(b.Hashes.BlockHash))], cancellationToken);
         foreach (var block in batch)
         {
-            if (catalog.EntriesFor(block) is { } entries)
-            {
-                await _ports.Views.ApplyBlockAsync(ledgerName, entries, cancellationToken);
-            }
-
-            await _ports.Views.ApplyBlockAsync(ledgerName, block, cancellationToken);
+            await _ports.Views.ApplyBlockAsync(ledgerName, block.WithCatalogEntries(catalog.EntriesFor(block)), cancellationToken);
         }
 
         var count = batch.Count;
@@ -187,8 +181,8 @@ public sealed class JournalImporter
         return count;
     }
 
-    // The catalog of an imported journal, from transactionInfo.documents: a view-only block of catalog revisions at the
-    // sequence number of the block that first names a table (or moves a name to another table id).
+    // The catalog of an imported journal, from transactionInfo.documents: view-only catalog revisions applied with the
+    // block that first names a table (or moves a name to another table id).
     private sealed class CatalogBuilder(string strandId)
     {
         private readonly Dictionary<string, TableDescriptor> _byId = new(StringComparer.Ordinal);
@@ -196,7 +190,7 @@ public sealed class JournalImporter
 
         public IReadOnlyList<TableDescriptor> Tables => [.. _byId.Values];
 
-        public EngineBlock? EntriesFor(EngineBlock block)
+        public IReadOnlyList<DocumentRevision> EntriesFor(EngineBlock block)
         {
             var changes = new List<TableDescriptor>();
             foreach (var touch in block.Documents)
@@ -219,14 +213,8 @@ public sealed class JournalImporter
                 changes.Add(table);
             }
 
-            if (changes.Count == 0)
-            {
-                return null;
-            }
-
-            var revisions = changes.Select(t => DocumentRevision.Create(
-                t.TableId, t.TableId, t.Version, t.ToIon(), block.BlockTimestamp, block.TransactionId, strandId, block.SequenceNo, isCatalog: true)).ToImmutableArray();
-            return EngineBlock.Build(strandId, block.SequenceNo, block.TransactionId, block.BlockTimestamp, block.Hashes.PreviousBlockHash, [], [], [], revisions);
+            return [.. changes.Select(t => DocumentRevision.Create(
+                t.TableId, t.TableId, t.Version, t.ToIon(), block.BlockTimestamp, block.TransactionId, strandId, block.SequenceNo, isCatalog: true))];
         }
     }
 }

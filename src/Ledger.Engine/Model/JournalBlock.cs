@@ -108,6 +108,22 @@ public sealed class JournalBlock
         return new JournalBlock(journal, revisions);
     }
 
+    /// <summary>
+    /// The same journal block whose view also holds <paramref name="catalogEntries"/> ahead of its own revisions: the
+    /// catalog an imported QLDB block implies (its system revisions are opaque), applied to the views with the block.
+    /// </summary>
+    public JournalBlock WithCatalogEntries(IEnumerable<DocumentRevision> catalogEntries)
+    {
+        ArgumentNullException.ThrowIfNull(catalogEntries);
+        var entries = catalogEntries.ToImmutableArray();
+        if (entries.Any(e => !e.IsCatalog || e.SequenceNo != SequenceNo))
+        {
+            throw new ArgumentException("Catalog entries of a block are catalog revisions at the block's sequence number.", nameof(catalogEntries));
+        }
+
+        return entries.IsEmpty ? this : new JournalBlock(Journal, [.. entries, .. Revisions]);
+    }
+
     /// <summary>Reads the storage form of a block (<see cref="ToIon"/> with system revision data); hashes are kept as written.</summary>
     public static JournalBlock FromStorageIon(IonValue value) => FromJournal(WireBlock.FromIon(value));
 

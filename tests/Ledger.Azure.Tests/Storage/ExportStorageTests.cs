@@ -118,6 +118,12 @@ public sealed class ExportStorageTests(AzuriteFixture azurite, ITestOutputHelper
             var digest = await engine.GetLedgerDigestAsync(ledger.Name + "i");
             Assert.Equal(source, digest.Digest);
             Assert.Equal(new BlockAddress(ledger.StrandId, 1_199), digest.Tip);
+
+            // The catalog rebuilt from transactionInfo.documents serves queries; an index can be added afterwards.
+            const string Query = "SELECT VALUE v.Year FROM Vehicle AS v WHERE v.VIN = 'VIN00000000000007'";
+            Assert.Single(await SampleJournal.RunAsync(engine, ledger.Name + "i", Query));
+            await SampleJournal.RunAsync(engine, ledger.Name + "i", "CREATE INDEX ON Vehicle (VIN)");
+            Assert.Single(await SampleJournal.RunAsync(engine, ledger.Name + "i", Query));
         }
 
         // One revision's data changed in the second object (blocks 1000-1199): refused, naming the block.
