@@ -1,5 +1,6 @@
 using Ledger.Functions.Api;
 using Ledger.Functions.Auth;
+using Ledger.Functions.Exports;
 using Ledger.Functions.Health;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
@@ -38,6 +39,7 @@ public static class HostSetup
         builder.Services.AddLedgerAuth(builder.Configuration);
         builder.Services.AddLedgerEngine(builder.Configuration);
         builder.Services.AddLedgerStreams(builder.Configuration);
+        builder.Services.AddLedgerExports(builder.Configuration);
         builder.Services.AddLedgerHealth();
         builder.Services.AddScheduledFunctions();
         return builder;

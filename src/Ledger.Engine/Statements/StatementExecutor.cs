@@ -290,7 +290,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
 
         if (exec.Arguments.Count != 3)
         {
-            throw new BadRequestException("redact_revision takes a block address, a table id and a document id", StatementErrorKind.Evaluation);
+            throw new BadRequestException("redact_revision takes a block address, a table id and a document id", StatementErrorKind.Semantic);
         }
 
         var address = ValueEvaluation.Value(exec.Arguments[0], parameters) as IonStruct;

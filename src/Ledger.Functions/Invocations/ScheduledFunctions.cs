@@ -15,11 +15,8 @@ public interface IScheduledWork
 /// <summary>Routes the Functions host's timer invocations (<c>POST /{FunctionName}</c>) to scheduled work.</summary>
 public static class ScheduledFunctions
 {
-    public static IServiceCollection AddScheduledFunctions(this IServiceCollection services)
-    {
-        services.AddSingleton<IScheduledWork>(new IdleWork("ExportWorker", "export worker: no journal exports are pending"));
-        return services;
-    }
+    /// <summary>The work itself is registered by its feature (AddLedgerStreams, AddLedgerExports).</summary>
+    public static IServiceCollection AddScheduledFunctions(this IServiceCollection services) => services;
 
     public static IEndpointRouteBuilder MapScheduledFunctions(this IEndpointRouteBuilder routes)
     {
@@ -62,13 +59,4 @@ public static class ScheduledFunctions
 
     private static void LogInvocation(ILogger logger, string functionName, int lines) =>
         logger.LogInformation("Invocation of {FunctionName} finished with {LogLines} log lines", functionName, lines);
-
-    /// <summary>Work with nothing to do yet: the stream and export issues replace these.</summary>
-    private sealed class IdleWork(string functionName, string message) : IScheduledWork
-    {
-        public string FunctionName => functionName;
-
-        public Task<IReadOnlyList<string>> RunOnceAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([message]);
-    }
 }

@@ -4,7 +4,7 @@ namespace Ledger.PartiQL.Evaluation;
 
 /// <summary>
 /// The variables in scope while evaluating an expression: FROM/AT/BY aliases of the current query, then those of
-/// enclosing queries, plus the statement's parameters. Immutable; <see cref="With"/> adds one binding.
+/// enclosing queries, plus the statement's parameters. Immutable; <see cref="With(string, Datum)"/> adds one binding.
 /// </summary>
 public sealed class Bindings
 {
@@ -12,16 +12,29 @@ public sealed class Bindings
     private readonly string? name;
     private readonly Datum value;
     private readonly IReadOnlyList<Bindings>? group;
+    private readonly bool isDocumentId;
 
-    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null, EvaluationContext? context = null)
+    private Bindings(Bindings? parent, string? name, Datum value, IReadOnlyList<IonValue> parameters, IReadOnlyList<Bindings>? group = null, EvaluationContext? context = null, bool isDocumentId = false)
     {
         Context = context ?? parent?.Context;
         this.parent = parent;
         this.name = name;
         this.value = value;
         this.group = group;
+        this.isDocumentId = isDocumentId;
         Parameters = parameters;
     }
+
+    /// <summary>The enclosing scope (null for the outermost).</summary>
+    internal Bindings? Parent => parent;
+
+    /// <summary>The variable this scope binds (null for a scope that only carries a group).</summary>
+    internal string? Name => name;
+
+    internal Datum Value => value;
+
+    /// <summary>True when the variable is a BY alias (a document id).</summary>
+    internal bool IsDocumentId => isDocumentId;
 
     /// <summary>The rows an aggregate in this scope ranges over (the whole filtered FROM input when a query
     /// without GROUP BY aggregates, spec §10), or null outside an aggregating projection.</summary>
@@ -54,6 +67,9 @@ public sealed class Bindings
         new(null, null, Datum.Missing, parameters, null, context);
 
     public Bindings With(string variable, Datum bound) => new(this, variable, bound, Parameters);
+
+    /// <summary>Adds one binding, marked as a BY alias when <paramref name="documentId"/> is true.</summary>
+    internal Bindings With(string variable, Datum bound, bool documentId) => new(this, variable, bound, Parameters, isDocumentId: documentId);
 
     /// <summary>Looks an alias up, innermost first.</summary>
     public bool TryGet(string variable, out Datum bound)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Ledger.Ion;
 using Ledger.PartiQL.Syntax.Ast;
 
@@ -60,14 +61,26 @@ public static class ExpressionEvaluator
 
     // ------------------------------------------------------------------ literals and names
 
+    // A literal's value is the same at every evaluation; a scan evaluates it once per row, so it is made once per
+    // syntax node (held weakly: the cache lives as long as the parsed statement).
+    private static readonly ConditionalWeakTable<LiteralExpression, IonValue> LiteralValues = [];
+
     private static Datum Literal(LiteralExpression literal) => literal.Kind switch
+    {
+        LiteralKind.String or LiteralKind.Integer or LiteralKind.Decimal => Datum.Of(LiteralValues.GetValue(literal, static l => LiteralValue(l).Ion!)),
+        _ => LiteralValue(literal),
+    };
+
+    private static Datum LiteralValue(LiteralExpression literal) => literal.Kind switch
     {
         LiteralKind.Null => Datum.Null,
         LiteralKind.Missing => Datum.Missing,
         LiteralKind.True => Datum.True,
         LiteralKind.False => Datum.False,
         LiteralKind.String => Datum.Of(IonString.Of(literal.Text)),
-        LiteralKind.Integer => Datum.Of(IonInt.Of(BigInteger.Parse(literal.Text, CultureInfo.InvariantCulture))),
+        LiteralKind.Integer => Datum.Of(long.TryParse(literal.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var small)
+            ? IonInt.Of(small)
+            : IonInt.Of(BigInteger.Parse(literal.Text, CultureInfo.InvariantCulture))),
         _ => Datum.Of(IonDecimalValue.Of(ParseDecimal(literal.Text))),
     };
 
@@ -100,6 +113,11 @@ public static class ExpressionEvaluator
     /// yields MISSING, never an error (spec §6.4); a wildcard turns the result into a bag.</summary>
     private static Datum Path(PathExpression path, Bindings bindings)
     {
+        if (IsSingleValuePath(path))
+        {
+            return SingleValuePath(path, bindings);
+        }
+
         var current = new List<Datum> { Evaluate(path.Root, bindings) };
         var isBag = false;
         foreach (var step in path.Steps)
@@ -142,6 +160,33 @@ public static class ExpressionEvaluator
         }
 
         return isBag ? Datum.Bag([.. current.Where(d => !d.IsMissing)]) : current[0];
+    }
+
+    // Without wildcards a path denotes one value: walk it without building the intermediate lists (the per-row cost
+    // of every WHERE over document fields).
+    private static bool IsSingleValuePath(PathExpression path)
+    {
+        for (var i = 0; i < path.Steps.Count; i++)
+        {
+            if (path.Steps[i] is not (FieldStep or IndexStep))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Datum SingleValuePath(PathExpression path, Bindings bindings)
+    {
+        var current = Evaluate(path.Root, bindings);
+        for (var i = 0; i < path.Steps.Count; i++)
+        {
+            var step = path.Steps[i];
+            current = step is FieldStep field ? Field(current, field.Field.Name) : Index(current, Evaluate(((IndexStep)step).Index, bindings));
+        }
+
+        return current;
     }
 
     private static Datum Field(Datum value, string name) =>

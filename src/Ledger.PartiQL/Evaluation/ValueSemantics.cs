@@ -223,6 +223,12 @@ public static class ValueSemantics
     /// <summary>Numeric order across int, decimal and float (a float makes the comparison a double one).</summary>
     public static int CompareNumbers(IonValue left, IonValue right)
     {
+        // Ints are the common case (scans comparing years, counts, ids): no decimal conversion for them.
+        if (left is IonInt a && right is IonInt b)
+        {
+            return a.TryGetInt64(out var x) && b.TryGetInt64(out var y) ? x.CompareTo(y) : a.Value.CompareTo(b.Value);
+        }
+
         if (left is IonFloat || right is IonFloat)
         {
             return ToDouble(left).CompareTo(ToDouble(right));
