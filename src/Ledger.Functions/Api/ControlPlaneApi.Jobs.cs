@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ledger.Engine;
+using Ledger.Engine.Exports;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Streams;
 using Ledger.Functions.Auth.Permissions;
@@ -7,9 +8,9 @@ using Ledger.Functions.Protocol.ControlPlane;
 
 namespace Ledger.Functions.Api;
 
-// Tags, journal exports and journal streams (qldb-compat 7-9). Streams run on the engine's JournalStreams (registered
-// with its pump by StreamHosting). Exports have no worker yet: ExportJournalToS3 answers NotImplementedException after
-// validating its input, and the read operations answer truthfully that no export exists (docs/control-plane.md).
+// Tags, journal exports and journal streams (qldb-compat 7-9): exports run on the engine's JournalExports (with the
+// worker ExportHosting registers), streams on JournalStreams (with the pump StreamHosting registers). The routes
+// validate the model's input rules, check permissions and translate records to the model's shapes.
 public static partial class ControlPlaneApi
 {
     private static void MapTagAndJobRoutes(RouteGroupBuilder api, ControlPlaneHandlers handlers)
@@ -22,7 +23,7 @@ public static partial class ControlPlaneApi
         api.MapPost("/ledgers/{name}/journal-s3-exports", handlers.ExportJournalToS3Async);
         api.MapGet("/ledgers/{name}/journal-s3-exports", handlers.ListJournalS3ExportsForLedgerAsync);
         api.MapGet("/ledgers/{name}/journal-s3-exports/{exportId}", handlers.DescribeJournalS3ExportAsync);
-        api.MapGet("/journal-s3-exports", handlers.ListJournalS3Exports);
+        api.MapGet("/journal-s3-exports", handlers.ListJournalS3ExportsAsync);
 
         api.MapPost("/ledgers/{name}/journal-kinesis-streams", handlers.StreamJournalToKinesisAsync);
         api.MapGet("/ledgers/{name}/journal-kinesis-streams", handlers.ListJournalKinesisStreamsForLedgerAsync);
@@ -33,9 +34,6 @@ public static partial class ControlPlaneApi
 
 internal sealed partial class ControlPlaneHandlers
 {
-    private const string ExportsNotAvailable =
-        "ExportJournalToS3 is not available yet: this deployment has no journal export worker, so no export was started.";
-
     // ---------------- tags ----------------
 
     public async Task<IResult> TagResourceAsync(string resourceArn, HttpContext context, LedgerEngine engine)
@@ -79,46 +77,88 @@ internal sealed partial class ControlPlaneHandlers
 
     // ---------------- journal exports ----------------
 
-    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var request = await ControlPlaneApi.ReadBodyAsync(context, JournalJsonContext.Default.ExportJournalToS3Request);
         ExportValidation.Validate(request, TimeProvider(context).GetUtcNow());
         ControlPlaneApi.Authorize(context, QldbActions.ExportJournalToS3, LedgerArn(name));
-        var ledger = await engine.DescribeLedgerAsync(name, context.RequestAborted);
-        RequireActive(ledger);
-        throw new ControlPlaneProtocolException(ControlPlaneError.NotImplemented(ExportsNotAvailable));
+        var s3 = request.S3ExportConfiguration!;
+        var export = await exports.ExportAsync(
+            new ExportRequest(
+                name, request.InclusiveStartTime!.Value, request.ExclusiveEndTime!.Value, s3.Bucket!, s3.Prefix!,
+                s3.EncryptionConfiguration!.ObjectEncryptionType!, s3.EncryptionConfiguration.KmsKeyArn, request.RoleArn,
+                ExportFormat(request.OutputFormat)),
+            context.RequestAborted);
+        return ControlPlaneResults.Ok(new ExportJournalToS3Response { ExportId = export.ExportId }, JournalJsonContext.Default.ExportJournalToS3Response);
     }
 
-    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         exportId = ControlPlaneValidation.Id(exportId, "ExportId");
         ControlPlaneApi.Authorize(context, QldbActions.DescribeJournalS3Export, LedgerArn(name));
-        await engine.DescribeLedgerAsync(name, context.RequestAborted);
-
-        // No export can have been started (ExportJournalToS3 refuses), so none exists.
-        throw new ControlPlaneProtocolException(ControlPlaneError.ResourceNotFound($"EXPORT {exportId} does not exist", "EXPORT", exportId));
+        var export = await exports.DescribeAsync(name, exportId, context.RequestAborted);
+        return ControlPlaneResults.Ok(
+            new DescribeJournalS3ExportResponse { ExportDescription = Describe(export) }, JournalJsonContext.Default.DescribeJournalS3ExportResponse);
     }
 
-    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
-        ValidatePaging(context);
+        var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3ExportsForLedger, LedgerArn(name));
-        await engine.DescribeLedgerAsync(name, context.RequestAborted);
-        return NoExports();
+        return ExportList(await exports.ListForLedgerAsync(name, maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
-    public IResult ListJournalS3Exports(HttpContext context)
+    public async Task<IResult> ListJournalS3ExportsAsync(HttpContext context, JournalExports exports)
     {
-        ValidatePaging(context);
+        var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3Exports, AccountWildcardArn);
-        return NoExports();
+        return ExportList(await exports.ListAllAsync(maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
-    private static IResult NoExports() =>
-        ControlPlaneResults.Ok(new ListJournalS3ExportsResponse { JournalS3Exports = [] }, JournalJsonContext.Default.ListJournalS3ExportsResponse);
+    private static IResult ExportList(JournalExportPage page) => ControlPlaneResults.Ok(
+        new ListJournalS3ExportsResponse { JournalS3Exports = [.. page.Exports.Select(Describe)], NextToken = page.NextToken },
+        JournalJsonContext.Default.ListJournalS3ExportsResponse);
+
+    private static JournalExportFormat? ExportFormat(string? outputFormat) => outputFormat switch
+    {
+        null => null,
+        "ION_TEXT" => JournalExportFormat.IonText,
+        "ION_BINARY" => JournalExportFormat.IonBinary,
+        "JSON" => JournalExportFormat.Json,
+        _ => throw Invalid("OutputFormat must be ION_BINARY, ION_TEXT or JSON.", "OutputFormat"),
+    };
+
+    private static JournalS3ExportDescription Describe(JournalExportRecord export) => new()
+    {
+        LedgerName = export.LedgerName,
+        ExportId = export.ExportId,
+        ExportCreationTime = export.ExportCreationTime,
+        Status = export.Status switch
+        {
+            JournalExportStatus.InProgress => "IN_PROGRESS",
+            JournalExportStatus.Completed => "COMPLETED",
+            _ => "CANCELLED",
+        },
+        InclusiveStartTime = export.InclusiveStartTime,
+        ExclusiveEndTime = export.ExclusiveEndTime,
+        S3ExportConfiguration = new S3ExportConfiguration
+        {
+            Bucket = export.Bucket,
+            Prefix = export.Prefix,
+            EncryptionConfiguration = new S3EncryptionConfiguration { ObjectEncryptionType = export.EncryptionType, KmsKeyArn = export.KmsKeyArn },
+        },
+        RoleArn = export.RoleArn ?? string.Empty,
+        OutputFormat = export.OutputFormat switch
+        {
+            null => null,
+            JournalExportFormat.IonText => "ION_TEXT",
+            JournalExportFormat.IonBinary => "ION_BINARY",
+            _ => "JSON",
+        },
+    };
 
     // ---------------- journal streams ----------------
 

@@ -153,26 +153,35 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_valid_export_is_refused_as_not_implemented_and_no_export_appears()
+    public async Task An_export_is_started_then_described_and_listed()
     {
         var name = await CreateLedgerAsync(Client);
+        var body = ExportBody(end: Epoch(DateTimeOffset.UtcNow.AddSeconds(-1)));
 
-        var export = await Client.PostAsync($"/ledgers/{name}/journal-s3-exports", ExportBody());
-        var missingLedger = await Client.PostAsync($"/ledgers/{ControlPlaneLedgerTests.FreshName()}/journal-s3-exports", ExportBody());
+        var export = await Client.PostAsync($"/ledgers/{name}/journal-s3-exports", body);
+        var exportId = export.String("ExportId");
+        var described = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/{exportId}");
         var forLedger = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports?max_results=10");
         var all = await Client.GetAsync("/journal-s3-exports");
-        var described = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/AAAAAAAAAAAAAAAAAAAAAA");
+        var unknown = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/AAAAAAAAAAAAAAAAAAAAAA");
+        var missingLedger = await Client.PostAsync($"/ledgers/{ControlPlaneLedgerTests.FreshName()}/journal-s3-exports", body);
 
-        Assert.Equal(501, export.Status);
-        Assert.Equal("NotImplementedException", export.ErrorType);
-        Assert.Contains("no export was started", export.String("Message"), StringComparison.Ordinal);
+        Assert.Equal(200, export.Status);
+        Assert.Equal(22, exportId.Length);
+        Assert.Equal(200, described.Status);
+        var description = described.Json.GetProperty("ExportDescription");
+        Assert.Equal(name, description.GetProperty("LedgerName").GetString());
+        Assert.Contains(description.GetProperty("Status").GetString(), new[] { "IN_PROGRESS", "COMPLETED" });
+        Assert.Equal("ledger-exports", description.GetProperty("S3ExportConfiguration").GetProperty("Bucket").GetString());
+        Assert.Equal("journal/", description.GetProperty("S3ExportConfiguration").GetProperty("Prefix").GetString());
+        Assert.Equal("SSE_S3", description.GetProperty("S3ExportConfiguration").GetProperty("EncryptionConfiguration").GetProperty("ObjectEncryptionType").GetString());
+        Assert.Equal(RoleArn, description.GetProperty("RoleArn").GetString());
+        Assert.Equal("ION_TEXT", description.GetProperty("OutputFormat").GetString());
+        Assert.Equal(exportId, Assert.Single(forLedger.Json.GetProperty("JournalS3Exports").EnumerateArray()).GetProperty("ExportId").GetString());
+        Assert.Contains(all.Json.GetProperty("JournalS3Exports").EnumerateArray(), e => e.GetProperty("ExportId").GetString() == exportId);
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal("EXPORT", unknown.String("ResourceType"));
         Assert.Equal(404, missingLedger.Status);
-        Assert.Equal(200, forLedger.Status);
-        Assert.Empty(forLedger.Json.GetProperty("JournalS3Exports").EnumerateArray());
-        Assert.Equal(200, all.Status);
-        Assert.Empty(all.Json.GetProperty("JournalS3Exports").EnumerateArray());
-        Assert.Equal(404, described.Status);
-        Assert.Equal("EXPORT", described.String("ResourceType"));
     }
 
     public static TheoryData<string, string> InvalidExports()
