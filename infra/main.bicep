@@ -115,7 +115,6 @@ module functionApp 'modules/functionapp.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     eventHubsNamespaceFqdn: eventHubs.outputs.namespaceFqdn
-    eventHubName: eventHubs.outputs.eventHubName
     appInsightsName: monitoring.outputs.appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -17,7 +17,6 @@ param blobEndpoint string
 param tableEndpoint string
 param deploymentContainerName string
 param eventHubsNamespaceFqdn string
-param eventHubName string
 @description('Application Insights component in this resource group; its connection string goes to the host.')
 param appInsightsName string
 param maximumInstanceCount int
@@ -113,14 +112,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Ledger__ManagedIdentityClientId'
           value: identityClientId
         }
-        // Journal streams (read by the stream pump once streams land).
         {
-          name: 'Ledger__EventHubsNamespace'
-          value: eventHubsNamespaceFqdn
+          name: 'Ledger__StoragePrefix'
+          value: 'ledger'
         }
+        // Journal streams: the pump sends to the hub each stream's KinesisConfiguration.StreamArn names, in this
+        // namespace, with the managed identity (Azure Event Hubs Data Sender).
         {
-          name: 'Ledger__EventHubName'
-          value: eventHubName
+          name: 'Ledger__EventHubs__FullyQualifiedNamespace'
+          value: eventHubsNamespaceFqdn
         }
       ]
     }
