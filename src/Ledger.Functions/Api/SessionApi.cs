@@ -18,12 +18,17 @@ public static class SessionApi
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        // ARNs name the region and account the control plane reports, so one policy covers both planes.
-        var where = ControlPlaneOptions.From(routes.ServiceProvider.GetRequiredService<IConfiguration>());
-        var authorizer = new SessionAuthorizer(routes.ServiceProvider.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
+        var authorizer = CreateAuthorizer(routes.ServiceProvider);
         routes.MapPost("/", (HttpContext context, LedgerEngine engine, TimeProvider clock, ILoggerFactory loggers) =>
             SendCommandAsync(context, engine, authorizer, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
         return routes;
+    }
+
+    /// <summary>The statement permission checks; ARNs name the control plane's region and account, so one policy covers both.</summary>
+    internal static SessionAuthorizer CreateAuthorizer(IServiceProvider services)
+    {
+        var where = ControlPlaneOptions.From(services.GetRequiredService<IConfiguration>());
+        return new SessionAuthorizer(services.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
     }
 
     /// <summary>
@@ -109,7 +114,8 @@ public static class SessionApi
         private async Task<SendCommandResult> ExecuteStatementAsync(ExecuteStatementCommand execute)
         {
             var parameters = SessionValues.DecodeParameters(execute.Parameters);
-            if (await authorizer.CheckStatementAsync(engine, principal, execute, parameters, cancellationToken) is { } denied)
+            if (await authorizer.CheckStatementAsync(
+                engine, principal, execute.SessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken) is { } denied)
             {
                 throw new SessionProtocolException(denied);
             }
