@@ -12,6 +12,7 @@ using Ledger.Journal.Model;
 // Load on Azurite: single-insert transactions through the engine on the Azure ports with concurrent writers, and
 // the raw Table rates for entities of the same shape (the ceiling the engine's storage round trips are held to).
 // Usage: dotnet run -c Release --project tests/Ledger.LoadTest -- [--writers 64] [--seconds 20] [--mode engine|raw|both]
+//        ... -- --mode stream [--rate 500] [--seconds 20] [--pump-ms 500] [--storage azurite|memory]   (issue 9: stream latency)
 var writers = Option("--writers", 64);
 var seconds = Option("--seconds", 20);
 var mode = OptionText("--mode", "both");
@@ -25,6 +26,11 @@ try
     if (mode is "engine" or "both")
     {
         blockBytes = await RunEngineAsync(connection, options, writers, TimeSpan.FromSeconds(seconds));
+    }
+
+    if (mode is "stream")
+    {
+        await StreamScenario.RunAsync(connection, options, OptionText("--storage", "azurite") == "azurite", Option("--rate", 500), TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(Option("--pump-ms", 500)));
     }
 
     if (mode is "raw" or "both")

@@ -8,9 +8,9 @@ using Ledger.Functions.Protocol.ControlPlane;
 
 namespace Ledger.Functions.Api;
 
-// Tags, journal exports and journal streams (qldb-compat 7-9): exports run on the engine's JournalExports (with the
-// worker ExportHosting registers), streams on JournalStreams (with the pump StreamHosting registers). The routes
-// validate the model's input rules, check permissions and translate records to the model's shapes.
+// Tags, journal exports and journal streams (qldb-compat 7-9). Streams run on the engine's JournalStreams (registered
+// with its pump by StreamHosting), exports on JournalExports (registered with the ExportWorker by ExportHosting):
+// S3ExportConfiguration.Bucket names the Blob container, Prefix the blob-name prefix (docs/exports.md).
 public static partial class ControlPlaneApi
 {
     private static void MapTagAndJobRoutes(RouteGroupBuilder api, ControlPlaneHandlers handlers)
@@ -24,6 +24,7 @@ public static partial class ControlPlaneApi
         api.MapGet("/ledgers/{name}/journal-s3-exports", handlers.ListJournalS3ExportsForLedgerAsync);
         api.MapGet("/ledgers/{name}/journal-s3-exports/{exportId}", handlers.DescribeJournalS3ExportAsync);
         api.MapGet("/journal-s3-exports", handlers.ListJournalS3ExportsAsync);
+        MapImportRoutes(api, handlers);
 
         api.MapPost("/ledgers/{name}/journal-kinesis-streams", handlers.StreamJournalToKinesisAsync);
         api.MapGet("/ledgers/{name}/journal-kinesis-streams", handlers.ListJournalKinesisStreamsForLedgerAsync);
@@ -77,59 +78,53 @@ internal sealed partial class ControlPlaneHandlers
 
     // ---------------- journal exports ----------------
 
-    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, JournalExports exports)
+    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var request = await ControlPlaneApi.ReadBodyAsync(context, JournalJsonContext.Default.ExportJournalToS3Request);
         ExportValidation.Validate(request, TimeProvider(context).GetUtcNow());
         ControlPlaneApi.Authorize(context, QldbActions.ExportJournalToS3, LedgerArn(name));
+        var ledger = await engine.DescribeLedgerAsync(name, context.RequestAborted);
+        RequireActive(ledger);
         var s3 = request.S3ExportConfiguration!;
         var export = await exports.ExportAsync(
             new ExportRequest(
                 name, request.InclusiveStartTime!.Value, request.ExclusiveEndTime!.Value, s3.Bucket!, s3.Prefix!,
                 s3.EncryptionConfiguration!.ObjectEncryptionType!, s3.EncryptionConfiguration.KmsKeyArn, request.RoleArn,
-                ExportFormat(request.OutputFormat)),
+                ExportObjects.ParseFormat(request.OutputFormat)),
             context.RequestAborted);
         return ControlPlaneResults.Ok(new ExportJournalToS3Response { ExportId = export.ExportId }, JournalJsonContext.Default.ExportJournalToS3Response);
     }
 
-    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, JournalExports exports)
+    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         exportId = ControlPlaneValidation.Id(exportId, "ExportId");
         ControlPlaneApi.Authorize(context, QldbActions.DescribeJournalS3Export, LedgerArn(name));
+        await engine.DescribeLedgerAsync(name, context.RequestAborted);
         var export = await exports.DescribeAsync(name, exportId, context.RequestAborted);
-        return ControlPlaneResults.Ok(
-            new DescribeJournalS3ExportResponse { ExportDescription = Describe(export) }, JournalJsonContext.Default.DescribeJournalS3ExportResponse);
+        return ControlPlaneResults.Ok(new DescribeJournalS3ExportResponse { ExportDescription = Describe(export) }, JournalJsonContext.Default.DescribeJournalS3ExportResponse);
     }
 
-    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, JournalExports exports)
+    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3ExportsForLedger, LedgerArn(name));
-        return ExportList(await exports.ListForLedgerAsync(name, maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
+        await engine.DescribeLedgerAsync(name, context.RequestAborted);
+        return ExportPage(await exports.ListForLedgerAsync(name, maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
     public async Task<IResult> ListJournalS3ExportsAsync(HttpContext context, JournalExports exports)
     {
         var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3Exports, AccountWildcardArn);
-        return ExportList(await exports.ListAllAsync(maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
+        return ExportPage(await exports.ListAllAsync(maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
-    private static IResult ExportList(JournalExportPage page) => ControlPlaneResults.Ok(
+    private static IResult ExportPage(JournalExportPage page) => ControlPlaneResults.Ok(
         new ListJournalS3ExportsResponse { JournalS3Exports = [.. page.Exports.Select(Describe)], NextToken = page.NextToken },
         JournalJsonContext.Default.ListJournalS3ExportsResponse);
-
-    private static JournalExportFormat? ExportFormat(string? outputFormat) => outputFormat switch
-    {
-        null => null,
-        "ION_TEXT" => JournalExportFormat.IonText,
-        "ION_BINARY" => JournalExportFormat.IonBinary,
-        "JSON" => JournalExportFormat.Json,
-        _ => throw Invalid("OutputFormat must be ION_BINARY, ION_TEXT or JSON.", "OutputFormat"),
-    };
 
     private static JournalS3ExportDescription Describe(JournalExportRecord export) => new()
     {
@@ -151,13 +146,7 @@ internal sealed partial class ControlPlaneHandlers
             EncryptionConfiguration = new S3EncryptionConfiguration { ObjectEncryptionType = export.EncryptionType, KmsKeyArn = export.KmsKeyArn },
         },
         RoleArn = export.RoleArn ?? string.Empty,
-        OutputFormat = export.OutputFormat switch
-        {
-            null => null,
-            JournalExportFormat.IonText => "ION_TEXT",
-            JournalExportFormat.IonBinary => "ION_BINARY",
-            _ => "JSON",
-        },
+        OutputFormat = export.OutputFormat is { } format ? ExportObjects.FormatName(format) : null,
     };
 
     // ---------------- journal streams ----------------

@@ -28,16 +28,16 @@ public static class NativeApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var authorizer = SessionApi.CreateAuthorizer(routes.ServiceProvider);
-        routes.MapPost("/ledgers/{name}/statements", (HttpContext context, string name, LedgerEngine engine) =>
-            RunAsync(context, name, engine, authorizer, body => [NativeRequests.ReadStatement(body)], single: true)).RequireApiKey();
-        routes.MapPost("/ledgers/{name}/transactions", (HttpContext context, string name, LedgerEngine engine) =>
-            RunAsync(context, name, engine, authorizer, NativeRequests.ReadTransaction, single: false)).RequireApiKey();
+        routes.MapPost("/ledgers/{name}/statements", (HttpContext context, string name, LedgerEngine engine, ILoggerFactory loggers) =>
+            RunAsync(context, name, engine, authorizer, loggers, body => [NativeRequests.ReadStatement(body)], single: true)).RequireApiKey();
+        routes.MapPost("/ledgers/{name}/transactions", (HttpContext context, string name, LedgerEngine engine, ILoggerFactory loggers) =>
+            RunAsync(context, name, engine, authorizer, loggers, NativeRequests.ReadTransaction, single: false)).RequireApiKey();
         routes.MapGet("/openapi.json", ServeOpenApi);
         return routes;
     }
 
     private static async Task<IResult> RunAsync(
-        HttpContext context, string ledgerName, LedgerEngine engine, SessionAuthorizer authorizer,
+        HttpContext context, string ledgerName, LedgerEngine engine, SessionAuthorizer authorizer, ILoggerFactory loggers,
         Func<IonValue, IReadOnlyList<NativeStatement>> read, bool single)
     {
         try
@@ -61,6 +61,13 @@ public static class NativeApi
         catch (LedgerException refusal)
         {
             return Problem(StatusFor(refusal), refusal.ErrorType, refusal.Message);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // Type and stack only: an exception message may quote a statement or a parameter value.
+            loggers.CreateLogger(typeof(NativeApi).FullName!).LogError(
+                "Native API request on {Path} failed unexpectedly: {ExceptionType}{StackTrace}", context.Request.Path.Value, failure.GetType().FullName, failure.StackTrace);
+            return Problem(StatusCodes.Status500InternalServerError, "InternalFailure", "The request failed because of an unknown error.");
         }
     }
 

@@ -66,7 +66,9 @@ public static class SessionApi
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            loggers.CreateLogger(typeof(SessionApi).FullName!).LogError(failure, "SendCommand {Command} failed unexpectedly", command.ToString());
+            // Type and stack only: an exception message may quote a statement or a parameter value.
+            loggers.CreateLogger(typeof(SessionApi).FullName!).LogError(
+                "SendCommand {Command} failed unexpectedly: {ExceptionType}{StackTrace}", command.ToString(), failure.GetType().FullName, failure.StackTrace);
             return SessionResults.Error(SessionError.InternalFailure());
         }
     }
