@@ -109,13 +109,28 @@ public sealed partial class LedgerEngine
                 throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} is still being created");
         }
 
-        var size = (await SequencerAsync(ledger)).CommittedSize;
+        var size = await CommittedSizeAsync(ledger, cancellationToken);
         if (size == 0)
         {
             throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} has no journal blocks yet");
         }
 
         return (ledger, size);
+    }
+
+    // The local sequencer knows the committed size; when another instance holds the ledger's lease, the views'
+    // watermark does: the sequencer advances it only after the blocks and their tree nodes are stored, so every
+    // block below it can be proven. Reads never need the lease.
+    private async Task<long> CommittedSizeAsync(LedgerRecord ledger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await SequencerAsync(ledger)).CommittedSize;
+        }
+        catch (CapacityExceededException)
+        {
+            return await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken);
+        }
     }
 
     private static void CheckAddresses(LedgerRecord ledger, long size, BlockAddress blockAddress, BlockAddress? digestTip)

@@ -208,4 +208,27 @@ public sealed class JournalApiTests
         Assert.Equal(fixture.LedgerName, empty.ResourceName);
         Assert.Equal(fixture.LedgerName, emptyBlock.ResourceName);
     }
+
+    [Fact]
+    public async Task An_instance_without_the_ledgers_lease_serves_the_same_digest_and_proofs()
+    {
+        var (fixture, digests) = await JournalWithSavedDigestsAsync();
+        await using var _ = fixture;
+        await using var reader = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var block = (await fixture.BlocksAsync())[3];
+        var address = new BlockAddress(block.StrandId, block.SequenceNo);
+
+        // The fixture's engine holds the lease, so this one cannot sequence the ledger (it cannot even open a
+        // transaction), yet it reads digests and proofs all the same.
+        var digest = await reader.GetLedgerDigestAsync(fixture.LedgerName);
+        var found = await reader.GetRevisionAsync(fixture.LedgerName, address, block.Revisions[1].DocumentId, digests[5].Tip);
+
+        Assert.Equal(digests[^1], digest);
+        Assert.Equal(digests[5].Digest, QldbHash.Fold(found.Revision.Hash, [.. found.Proof!]));
+        await Assert.ThrowsAsync<CapacityExceededException>(async () =>
+        {
+            var session = await reader.StartSessionAsync(fixture.LedgerName);
+            await reader.StartTransactionAsync(session);
+        });
+    }
 }
