@@ -118,19 +118,13 @@ public sealed partial class LedgerEngine
         return (ledger, size);
     }
 
-    // The local sequencer knows the committed size; when another instance holds the ledger's lease, the views'
-    // watermark does: the sequencer advances it only after the blocks and their tree nodes are stored, so every
-    // block below it can be proven. Reads never need the lease.
+    // The shared views' watermark: whichever instance sequenced last advanced it only after the blocks and their
+    // tree nodes were stored, so every block below it can be proven; this instance's sequencer may be behind it
+    // (docs/engine.md, "Several instances"). Reads never need the lease.
     private async Task<long> CommittedSizeAsync(LedgerRecord ledger, CancellationToken cancellationToken)
     {
-        try
-        {
-            return (await SequencerAsync(ledger)).CommittedSize;
-        }
-        catch (CapacityExceededException)
-        {
-            return await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken);
-        }
+        var local = (await SequencerAsync(ledger)).CommittedSize;
+        return Math.Max(local, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
     }
 
     private static void CheckAddresses(LedgerRecord ledger, long size, BlockAddress blockAddress, BlockAddress? digestTip)

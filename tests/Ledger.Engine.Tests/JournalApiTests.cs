@@ -218,17 +218,25 @@ public sealed class JournalApiTests
         var block = (await fixture.BlocksAsync())[3];
         var address = new BlockAddress(block.StrandId, block.SequenceNo);
 
-        // The fixture's engine holds the lease, so this one cannot sequence the ledger (it cannot even open a
-        // transaction), yet it reads digests and proofs all the same.
+        // The fixture's engine holds the lease; this one reads digests and proofs all the same.
         var digest = await reader.GetLedgerDigestAsync(fixture.LedgerName);
         var found = await reader.GetRevisionAsync(fixture.LedgerName, address, block.Revisions[1].DocumentId, digests[5].Tip);
 
         Assert.Equal(digests[^1], digest);
         Assert.Equal(digests[5].Digest, QldbHash.Fold(found.Revision.Hash, [.. found.Proof!]));
-        await Assert.ThrowsAsync<CapacityExceededException>(async () =>
-        {
-            var session = await reader.StartSessionAsync(fixture.LedgerName);
-            await reader.StartTransactionAsync(session);
-        });
+    }
+
+    [Fact]
+    public async Task The_digest_of_an_instance_that_did_not_sequence_lately_covers_the_other_instances_commits()
+    {
+        var (fixture, digests) = await JournalWithSavedDigestsAsync();
+        await using var _ = fixture;
+        await using var other = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await other.GetLedgerDigestAsync(fixture.LedgerName);
+        await fixture.RunAsync("INSERT INTO Car VALUE {'late': 1}");
+
+        var digest = await other.GetLedgerDigestAsync(fixture.LedgerName);
+        Assert.Equal(await fixture.Engine.GetLedgerDigestAsync(fixture.LedgerName), digest);
+        Assert.NotEqual(digests[^1], digest);
     }
 }
