@@ -162,7 +162,7 @@ internal sealed partial class ControlPlaneHandlers
         var stream = await streams.CreateAsync(
             new StreamRequest(
                 name, streamName, id => QldbArns.Stream(Options.Region, Options.AccountId, name, id), roleArn, start,
-                request.ExclusiveEndTime, destination, request.KinesisConfiguration!.AggregationEnabled ?? true),
+                request.ExclusiveEndTime, destination, request.KinesisConfiguration!.AggregationEnabled ?? true, ParseRecordFormat(request.RecordFormat)),
             context.RequestAborted);
         return ControlPlaneResults.Ok(new StreamIdResponse { StreamId = stream.StreamId }, JournalJsonContext.Default.StreamIdResponse);
     }
@@ -217,6 +217,15 @@ internal sealed partial class ControlPlaneHandlers
         KinesisConfiguration = new KinesisConfiguration { StreamArn = stream.DestinationArn, AggregationEnabled = stream.AggregationEnabled },
         ErrorCause = stream.ErrorCause,
         StreamName = stream.StreamName,
+        RecordFormat = stream.Format is StreamRecordFormat.Json ? "JSON" : "ION_BINARY",
+    };
+
+    // Our extension of StreamJournalToKinesis: QLDB always wrote Ion binary, which stays the default.
+    private static StreamRecordFormat ParseRecordFormat(string? format) => format switch
+    {
+        null or "ION_BINARY" => StreamRecordFormat.IonBinary,
+        "JSON" => StreamRecordFormat.Json,
+        _ => throw new ControlPlaneProtocolException(ControlPlaneError.InvalidParameter("RecordFormat must be ION_BINARY or JSON.", "RecordFormat")),
     };
 
     // ---------------- shared ----------------

@@ -282,6 +282,7 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     [InlineData("default", "\"--\"", "", "StreamName")]
     [InlineData("default", "null", "", "StreamName")]
     [InlineData("default", "\"audit-stream\"", ""","Tags":{"":"x"}""", "Tags")]
+    [InlineData("default", "\"audit-stream\"", ",\"RecordFormat\":\"XML\"", "RecordFormat")]
     public async Task Invalid_streams_name_their_parameter(string? start, string streamName, string tags, string parameterName)
     {
         var name = await CreateLedgerAsync(Client);
@@ -319,6 +320,7 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
         Assert.Equal(RoleArn, stream.GetProperty("RoleArn").GetString());
         Assert.Equal(KinesisArn, stream.GetProperty("KinesisConfiguration").GetProperty("StreamArn").GetString());
         Assert.False(stream.GetProperty("KinesisConfiguration").GetProperty("AggregationEnabled").GetBoolean());
+        Assert.Equal("ION_BINARY", stream.GetProperty("RecordFormat").GetString());
         Assert.Equal(streamId, Assert.Single(listed.Json.GetProperty("Streams").EnumerateArray()).GetProperty("StreamId").GetString());
         Assert.Equal(200, canceled.Status);
         Assert.Equal(streamId, canceled.String("StreamId"));
