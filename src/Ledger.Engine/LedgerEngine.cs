@@ -40,7 +40,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         Limits = limits ?? EngineLimits.Default;
         _policy = policy ?? CommitPolicy.Default;
-        _executor = new StatementExecutor(Limits, _clock);
+        _executor = new StatementExecutor(Limits);
     }
 
     /// <summary>The quotas in force.</summary>

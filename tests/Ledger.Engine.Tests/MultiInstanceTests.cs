@@ -90,6 +90,21 @@ public sealed class MultiInstanceTests
         Assert.Equal(3, await fixture.Ports.Views.GetWatermarkAsync(fixture.LedgerName));
     }
 
+    [Fact]
+    public void Ids_a_transaction_creates_follow_from_its_id_so_re_execution_elsewhere_creates_the_same_ones()
+    {
+        var views = new InMemory.InMemoryViewStore();
+        var here = new Transactions.LedgerTransaction("l", "tx-1", 0, DateTimeOffset.UnixEpoch, views, Model.EngineLimits.Default);
+        var there = new Transactions.LedgerTransaction("l", "tx-1", 0, DateTimeOffset.UnixEpoch, views, Model.EngineLimits.Default);
+        var other = new Transactions.LedgerTransaction("l", "tx-2", 0, DateTimeOffset.UnixEpoch, views, Model.EngineLimits.Default);
+
+        string[] ids = [here.NextId(), here.NextId()];
+        Assert.Equal<string>(ids, [there.NextId(), there.NextId()]);
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.DoesNotContain(other.NextId(), ids);
+        Assert.All(ids, id => Assert.Equal(Model.QldbId.Length, id.Length));
+    }
+
     private static async Task<CommitOutcome> TransferAsync(LedgerEngine engine, string ledgerName, int from, int to) =>
         await RunOnAsync(
             engine,
