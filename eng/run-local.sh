@@ -24,6 +24,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 "$repo_root/eng/azurite.sh" start
 
+# The handler talks to the Azurite just started, on whatever ports it was given (AZURITE_*_PORT).
+if [[ -z "${Ledger__StorageConnectionString:-}" ]]; then
+  export Ledger__StorageConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${AZURITE_QUEUE_PORT:-10001}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${AZURITE_TABLE_PORT:-10002}/devstoreaccount1;"
+fi
+
 # The well-known local credentials (public, like Azurite's key): QLDB drivers sign with the access key pair,
 # curl uses the API key. Never set this in Azure.
 export Ledger__Auth__UseLocalDevelopmentKeys=${Ledger__Auth__UseLocalDevelopmentKeys:-true}

@@ -109,13 +109,22 @@ public sealed partial class LedgerEngine
                 throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} is still being created");
         }
 
-        var size = (await SequencerAsync(ledger)).CommittedSize;
+        var size = await CommittedSizeAsync(ledger, cancellationToken);
         if (size == 0)
         {
             throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} has no journal blocks yet");
         }
 
         return (ledger, size);
+    }
+
+    // The shared views' watermark: whichever instance sequenced last advanced it only after the blocks and their
+    // tree nodes were stored, so every block below it can be proven; this instance's sequencer may be behind it
+    // (docs/engine.md, "Several instances"). Reads never need the lease.
+    private async Task<long> CommittedSizeAsync(LedgerRecord ledger, CancellationToken cancellationToken)
+    {
+        var local = (await SequencerAsync(ledger)).CommittedSize;
+        return Math.Max(local, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
     }
 
     private static void CheckAddresses(LedgerRecord ledger, long size, BlockAddress blockAddress, BlockAddress? digestTip)

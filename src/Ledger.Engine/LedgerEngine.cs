@@ -22,7 +22,7 @@ namespace Ledger.Engine;
 /// </summary>
 public sealed partial class LedgerEngine : IAsyncDisposable
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
 
     private readonly EnginePorts _ports;
     private readonly TimeProvider _clock;
@@ -31,6 +31,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Sequencer>>> _sequencers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SequencerLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextLeaseAttempt = new(StringComparer.Ordinal);
 
     /// <summary>Creates an engine over <paramref name="ports"/>.</summary>
     public LedgerEngine(EnginePorts ports, TimeProvider? clock = null, EngineLimits? limits = null, CommitPolicy? policy = null)
@@ -39,7 +40,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         Limits = limits ?? EngineLimits.Default;
         _policy = policy ?? CommitPolicy.Default;
-        _executor = new StatementExecutor(Limits, _clock);
+        _executor = new StatementExecutor(Limits);
     }
 
     /// <summary>The quotas in force.</summary>
@@ -196,7 +197,9 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
             var sequencer = await SequencerAsync(ledger);
-            var snapshot = Math.Min(sequencer.CommittedSize, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
+            // The shared watermark, not this instance's sequencer: other instances may have sequenced since. A
+            // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync).
+            var snapshot = Math.Max(sequencer.CommittedSize, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
             var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
             session.Transaction = transaction;
             await SaveSessionAsync(session, cancellationToken);
@@ -322,8 +325,8 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             }
             catch (CommitFailureException failure)
             {
-                // This instance was fenced (another sequencer appended); a later commit recovers from the journal
-                // if it can take the lease. Drivers retry CapacityExceeded.
+                // A fatal failure (storage error, broken chain) stops this instance's sequencer; the next commit
+                // recovers it from the journal. Drivers retry CapacityExceeded.
                 if (failure.IsFatal)
                 {
                     await StopSequencerAsync(ledger.Name);
@@ -386,22 +389,37 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
     }
 
-    // The lease is renewed on use once half of it has run out; a lease lost to another instance stops this
-    // instance's sequencer before it tries to append.
+    // The lease is advisory (docs/engine.md, "Several instances"): it is renewed on use once half of it has run out,
+    // and an instance that does not hold it tries to take it, but every instance sequences either way.
     private async Task RenewLeaseIfDueAsync(string ledgerName, CancellationToken cancellationToken)
     {
-        if (!_leases.TryGetValue(ledgerName, out var lease) || lease.ExpiresAt - _clock.GetUtcNow() > lease.Duration / 2)
+        if (!_leases.TryGetValue(ledgerName, out var lease))
+        {
+            if (_clock.GetUtcNow() >= _nextLeaseAttempt.GetValueOrDefault(ledgerName))
+            {
+                _nextLeaseAttempt[ledgerName] = _clock.GetUtcNow() + LeaseDuration / 2;
+                if (await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration, cancellationToken) is { } acquired)
+                {
+                    _leases[ledgerName] = acquired;
+                }
+            }
+
+            return;
+        }
+
+        if (lease.ExpiresAt - _clock.GetUtcNow() > lease.Duration / 2)
         {
             return;
         }
 
-        if (!await _ports.Lease.RenewAsync(lease, cancellationToken))
+        if (await _ports.Lease.RenewAsync(lease, cancellationToken))
         {
-            await StopSequencerAsync(ledgerName);
-            throw new CapacityExceededException("Capacity exceeded");
+            _leases[ledgerName] = lease with { ExpiresAt = _clock.GetUtcNow() + lease.Duration };
         }
-
-        _leases[ledgerName] = lease with { ExpiresAt = _clock.GetUtcNow() + lease.Duration };
+        else
+        {
+            _leases.TryRemove(ledgerName, out _);
+        }
     }
 
     private async Task StopSequencerAsync(string ledgerName)
@@ -433,15 +451,17 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
     private async Task<Sequencer> StartSequencerAsync(string ledgerName, string strandId)
     {
-        var lease = await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration);
-        if (lease is null)
+        // Holding the lease is not required to sequence: the journal's insert-if-absent append keeps the chain whole,
+        // and a sequencer that loses a slot catches up and retries (docs/engine.md, "Several instances").
+        if (await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration) is { } lease)
         {
-            // Another instance sequences this ledger; forwarding commits to it is the next step (docs/engine.md).
-            _sequencers.TryRemove(ledgerName, out _);
-            throw new CapacityExceededException("Capacity exceeded");
+            _leases[ledgerName] = lease;
+        }
+        else
+        {
+            _nextLeaseAttempt[ledgerName] = _clock.GetUtcNow() + LeaseDuration / 2;
         }
 
-        _leases[ledgerName] = lease;
         return await Sequencer.RecoverAsync(ledgerName, strandId, _ports.Journal, _ports.Views, _clock, _policy);
     }
 

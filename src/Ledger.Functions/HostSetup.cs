@@ -53,6 +53,7 @@ public static class HostSetup
         app.MapGet("/", () => TypedResults.Ok(new { service = "Ledger.Serverless" }));
         app.MapHealthApi();
         app.MapSessionApi();
+        app.MapNativeApi();
         app.MapControlPlaneApi();
         app.MapJournalRecordsApi();
         app.MapScheduledFunctions();

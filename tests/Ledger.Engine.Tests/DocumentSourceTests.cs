@@ -19,7 +19,7 @@ public sealed class DocumentSourceTests
             var catalog = await TransactionCatalog.LoadAsync(t, default);
             var plan = PartiQLPlanner.Plan(PartiQLParser.Parse(query), catalog, keys.Length);
             Assert.False(plan.HasErrors, string.Join("; ", plan.Diagnostics));
-            var source = new TransactionDocumentSource(t, fixture.Clock);
+            var source = new TransactionDocumentSource(t);
             await foreach (var row in source.ReadAsync(plan.Sources[0], keys, bounds, default))
             {
                 rows.Add(row);

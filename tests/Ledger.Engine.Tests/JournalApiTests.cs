@@ -208,4 +208,35 @@ public sealed class JournalApiTests
         Assert.Equal(fixture.LedgerName, empty.ResourceName);
         Assert.Equal(fixture.LedgerName, emptyBlock.ResourceName);
     }
+
+    [Fact]
+    public async Task An_instance_without_the_ledgers_lease_serves_the_same_digest_and_proofs()
+    {
+        var (fixture, digests) = await JournalWithSavedDigestsAsync();
+        await using var _ = fixture;
+        await using var reader = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var block = (await fixture.BlocksAsync())[3];
+        var address = new BlockAddress(block.StrandId, block.SequenceNo);
+
+        // The fixture's engine holds the lease; this one reads digests and proofs all the same.
+        var digest = await reader.GetLedgerDigestAsync(fixture.LedgerName);
+        var found = await reader.GetRevisionAsync(fixture.LedgerName, address, block.Revisions[1].DocumentId, digests[5].Tip);
+
+        Assert.Equal(digests[^1], digest);
+        Assert.Equal(digests[5].Digest, QldbHash.Fold(found.Revision.Hash, [.. found.Proof!]));
+    }
+
+    [Fact]
+    public async Task The_digest_of_an_instance_that_did_not_sequence_lately_covers_the_other_instances_commits()
+    {
+        var (fixture, digests) = await JournalWithSavedDigestsAsync();
+        await using var _ = fixture;
+        await using var other = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await other.GetLedgerDigestAsync(fixture.LedgerName);
+        await fixture.RunAsync("INSERT INTO Car VALUE {'late': 1}");
+
+        var digest = await other.GetLedgerDigestAsync(fixture.LedgerName);
+        Assert.Equal(await fixture.Engine.GetLedgerDigestAsync(fixture.LedgerName), digest);
+        Assert.NotEqual(digests[^1], digest);
+    }
 }

@@ -53,21 +53,40 @@ public sealed class SequencerTests
     }
 
     [Fact]
-    public async Task A_sequencer_whose_slot_was_taken_fails_with_the_range_and_stays_fenced()
+    public async Task A_sequencer_whose_slot_was_taken_catches_up_and_appends_after_the_other_sequencers_block()
     {
         var journal = new InMemoryJournalStore();
         var views = new InMemoryViewStore();
-        await using var stale = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await using var behind = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
         await using (var other = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
         {
             await other.EnqueueAndWaitForCommitAsync(Insert(0));
         }
 
-        var failure = await Assert.ThrowsAsync<CommitFailureException>(() => stale.EnqueueAndWaitForCommitAsync(Insert(0)));
-        Assert.True(failure.IsFatal);
-        Assert.Equal(new CommitInfo(0, 1), failure.Range);
-        await Assert.ThrowsAsync<CommitFailureException>(() => stale.EnqueueAndWaitForCommitAsync(Insert(1)));
+        var result = await behind.EnqueueAndWaitForCommitAsync(Insert(1));
+        Assert.Equal(1, result.Block!.SequenceNo);
+        Assert.Equal(2, behind.CommittedSize);
+        Assert.Equal(2, await views.GetWatermarkAsync("l"));
+        var blocks = (await journal.ReadBlocksAsync("l", 0, 2, 10)).Blocks;
+        Assert.Equal(blocks[0].Hashes.BlockHash, blocks[1].Hashes.PreviousBlockHash);
+    }
+
+    [Fact]
+    public async Task A_waiting_transaction_that_read_what_another_sequencer_wrote_fails_with_occ_and_stores_nothing()
+    {
+        var journal = new InMemoryJournalStore();
+        var views = new InMemoryViewStore();
+        var reads = new ReadSet();
+        reads.AddTableScan(Table.TableId);
+        await using var behind = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await using (var other = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        {
+            await other.EnqueueAndWaitForCommitAsync(Insert(0));
+        }
+
+        await Assert.ThrowsAsync<OccConflictException>(() => behind.EnqueueAndWaitForCommitAsync(Insert(0, reads)));
         Assert.Equal(1, (await journal.GetTipAsync("l")).Size);
+        Assert.Equal(1, behind.CommittedSize);
     }
 
     [Fact]

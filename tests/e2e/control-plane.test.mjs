@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  CreateLedgerCommand, DeleteLedgerCommand, DescribeLedgerCommand, ExportJournalToS3Command, GetBlockCommand,
-  GetDigestCommand, GetRevisionCommand, ListLedgersCommand, ListTagsForResourceCommand, QLDBClient, TagResourceCommand,
+  CreateLedgerCommand, DeleteLedgerCommand, DescribeJournalS3ExportCommand, DescribeLedgerCommand, ExportJournalToS3Command, GetBlockCommand,
+  GetDigestCommand, GetRevisionCommand, ListJournalS3ExportsForLedgerCommand, ListLedgersCommand, ListTagsForResourceCommand, QLDBClient, TagResourceCommand,
   UntagResourceCommand, UpdateLedgerCommand, UpdateLedgerPermissionsModeCommand,
 } from '@aws-sdk/client-qldb';
 import { QldbDriver } from 'amazon-qldb-driver-nodejs';
@@ -199,20 +199,32 @@ describe('ledgers and tags through @aws-sdk/client-qldb', () => {
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 
-  test('an export is refused as not implemented rather than started', async () => {
+  test('an export is started, described and listed; a container that does not exist cancels it', async () => {
     const name = freshName('cp-export');
     await client.send(new CreateLedgerCommand({ Name: name, PermissionsMode: 'ALLOW_ALL' }));
 
-    const refused = await rejection(client.send(new ExportJournalToS3Command({
+    const started = await client.send(new ExportJournalToS3Command({
       Name: name,
       InclusiveStartTime: new Date(Date.now() - 86_400_000),
       ExclusiveEndTime: new Date(Date.now() - 60_000),
       RoleArn: `arn:aws:iam::${account}:role/export`,
-      S3ExportConfiguration: { Bucket: 'exports', Prefix: 'journal/', EncryptionConfiguration: { ObjectEncryptionType: 'SSE_S3' } },
-    })));
+      S3ExportConfiguration: { Bucket: `missing-${name}`.toLowerCase().slice(0, 63), Prefix: 'journal/', EncryptionConfiguration: { ObjectEncryptionType: 'SSE_S3' } },
+    }));
+    assert.match(started.ExportId, /^[A-Za-z0-9]{22}$/);
 
-    assert.equal(refused.name, 'NotImplementedException');
-    assert.equal(refused.$metadata.httpStatusCode, 501);
+    // The handler's in-process worker (no Functions host here) runs every 2 s; the container is missing.
+    let description;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      description = (await client.send(new DescribeJournalS3ExportCommand({ Name: name, ExportId: started.ExportId }))).ExportDescription;
+      if (description.Status !== 'IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+
+    assert.equal(description.LedgerName, name);
+    assert.equal(description.Status, 'CANCELLED');
+    assert.equal(description.S3ExportConfiguration.Prefix, 'journal/');
+    const listed = await client.send(new ListJournalS3ExportsForLedgerCommand({ Name: name }));
+    assert.deepEqual(listed.JournalS3Exports.map((e) => e.ExportId), [started.ExportId]);
   });
 });
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using global::Azure;
@@ -26,6 +27,18 @@ public sealed class TableViewStore : IViewStore
 
     private readonly AzureLedgerStorage _storage;
 
+    // Per ledger, the catalog revisions of every block before ValidBefore, kept by this instance as it applies blocks
+    // in order. Blocks never change, so the list stays right however many instances apply them; any other block
+    // number (a re-apply, another instance having applied meanwhile) reloads it from the table.
+    private readonly ConcurrentDictionary<string, CatalogBefore> _catalogs = new(StringComparer.Ordinal);
+
+    // Per ledger, block writes still in flight (write-behind); bounded so that a long group does not flood the account.
+    private readonly ConcurrentDictionary<string, PendingWrites> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writeSlots = new(16);
+
+    // Per ledger, the watermark this instance last wrote and its ETag: the next advance tries it without a read.
+    private readonly ConcurrentDictionary<string, (long Size, ETag ETag)> _watermarks = new(StringComparer.Ordinal);
+
     internal TableViewStore(AzureLedgerStorage storage)
     {
         _storage = storage;
@@ -42,12 +55,17 @@ public sealed class TableViewStore : IViewStore
         var documentRevisions = block.Revisions.Where(r => !r.IsCatalog).ToList();
         var writes = new List<TableEntity>();
         Dictionary<string, HashSet<string>> indexedBefore = [];
+        IReadOnlyList<DocumentRevision> catalogBefore = [];
         Dictionary<string, HashSet<string>> indexedAfter = [];
         if (catalogRevisions.Count > 0 || documentRevisions.Count > 0)
         {
             // The indexed fields come from the catalog as of before this block (deterministic, so a repeated apply
             // repeats the same index backfill), plus the block's own catalog revisions.
-            var before = await ReadCatalogRevisionsAsync(ledgerName, block.SequenceNo, cancellationToken);
+            var before = _catalogs.TryGetValue(ledgerName, out var cached) && cached.ValidBefore == block.SequenceNo
+                ? cached.Revisions
+                : await ReadCatalogRevisionsAsync(ledgerName, block.SequenceNo, cancellationToken);
+            _catalogs.TryRemove(ledgerName, out _);
+            catalogBefore = before;
             indexedBefore = IndexedFields(before);
             indexedAfter = IndexedFields(before.Concat(catalogRevisions));
         }
@@ -66,20 +84,35 @@ public sealed class TableViewStore : IViewStore
             }
         }
 
-        await TableBatches.UpsertAllAsync(Table, writes, cancellationToken);
-
-        foreach (var (tableId, fields) in indexedAfter)
+        var backfills = indexedAfter
+            .Select(t => (TableId: t.Key, Fields: t.Value.Except(indexedBefore.GetValueOrDefault(t.Key) ?? [], StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal)))
+            .Where(t => t.Fields.Count > 0)
+            .ToList();
+        if (backfills.Count == 0 && block.Redactions.IsEmpty)
         {
-            var added = fields.Except(indexedBefore.GetValueOrDefault(tableId) ?? [], StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
-            if (added.Count > 0)
+            // The common block only adds rows that nothing else touches: write it behind, so that the blocks of one
+            // group commit are written side by side; reads and the watermark wait for it (see FlushAsync).
+            _pending.GetOrAdd(ledgerName, _ => new PendingWrites()).Add(block.SequenceNo, WriteBehindAsync(writes));
+        }
+        else
+        {
+            // A backfill scans, and a redaction rewrites, rows of earlier blocks: those must be in place first.
+            await FlushAsync(ledgerName, block.SequenceNo);
+            await TableBatches.UpsertAllAsync(Table, writes, cancellationToken);
+            foreach (var (tableId, fields) in backfills)
             {
-                await BackfillIndexAsync(ledgerName, tableId, added, cancellationToken);
+                await BackfillIndexAsync(ledgerName, tableId, fields, cancellationToken);
+            }
+
+            foreach (var target in block.Redactions)
+            {
+                await RedactAsync(ledgerName, target, cancellationToken);
             }
         }
 
-        foreach (var target in block.Redactions)
+        if (catalogRevisions.Count > 0 || documentRevisions.Count > 0)
         {
-            await RedactAsync(ledgerName, target, cancellationToken);
+            _catalogs[ledgerName] = new CatalogBefore(block.SequenceNo + 1, [.. catalogBefore, .. catalogRevisions]);
         }
     }
 
@@ -87,7 +120,22 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask SetWatermarkAsync(string ledgerName, long size, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, size);
         var partition = WatermarkPartition(ledgerName);
+        var updated = new TableEntity(partition, string.Empty) { [SizeProperty] = size };
+        if (_watermarks.TryGetValue(ledgerName, out var last) && last.Size < size)
+        {
+            try
+            {
+                _watermarks[ledgerName] = (size, (await Table.UpdateEntityAsync(updated, last.ETag, TableUpdateMode.Replace, cancellationToken)).Value);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Someone else moved it since (or it was cleared): read it below.
+            }
+        }
+
         while (true)
         {
             var current = (await Table.GetEntityIfExistsAsync(partition, string.Empty, cancellationToken: cancellationToken)).Value;
@@ -96,18 +144,12 @@ public sealed class TableViewStore : IViewStore
                 return;
             }
 
-            var updated = new TableEntity(partition, string.Empty) { [SizeProperty] = size };
             try
             {
-                if (current is null)
-                {
-                    await Table.AddEntityAsync(updated, cancellationToken);
-                }
-                else
-                {
-                    await Table.UpdateEntityAsync(updated, current.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
+                var etag = current is null
+                    ? (await Table.AddEntityAsync(updated, cancellationToken)).Value
+                    : (await Table.UpdateEntityAsync(updated, current.ETag, TableUpdateMode.Replace, cancellationToken)).Value;
+                _watermarks[ledgerName] = (size, etag);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -129,6 +171,7 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask<DocumentRevision?> GetDocumentAsync(string ledgerName, string tableId, string documentId, long snapshot, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, snapshot);
         var partition = DocumentPartition(ledgerName, tableId);
         var prefix = StorageKeys.Escape(documentId) + StorageKeys.Separator;
         var end = StorageKeys.Escape(documentId) + StorageKeys.AfterSeparator;
@@ -147,6 +190,7 @@ public sealed class TableViewStore : IViewStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, snapshot);
         var partition = DocumentPartition(ledgerName, tableId);
         var filter = continuationToken is null
             ? TableFilter.Create($"PartitionKey eq {partition} and Seq lt {snapshot}")
@@ -192,6 +236,7 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask<IReadOnlyList<string>> FindIndexCandidatesAsync(string ledgerName, string tableId, string field, IndexKey key, long snapshot, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, snapshot);
         var filter = TableFilter.Create($"PartitionKey eq {IndexPartition(ledgerName, tableId, field, key)} and Seq lt {snapshot}");
         var candidates = new List<string>();
         await foreach (var entity in Table.QueryAsync(filter, 1000, [SequenceProperty], cancellationToken))
@@ -211,6 +256,7 @@ public sealed class TableViewStore : IViewStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, snapshot);
         var partition = DocumentPartition(ledgerName, tableId);
         var from = continuationToken ?? (documentId is null ? string.Empty : StorageKeys.Escape(documentId) + StorageKeys.Separator);
         var filter = documentId is null
@@ -234,6 +280,7 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask<IReadOnlyList<TableDescriptor>> GetCatalogAsync(string ledgerName, long snapshot, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, snapshot);
         var revisions = await ReadCatalogRevisionsAsync(ledgerName, snapshot, cancellationToken);
         return revisions
             .GroupBy(r => r.DocumentId, StringComparer.Ordinal)
@@ -248,6 +295,9 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask ClearAsync(string ledgerName, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
+        await FlushAsync(ledgerName, long.MaxValue);
+        _catalogs.TryRemove(ledgerName, out _);
+        _watermarks.TryRemove(ledgerName, out _);
         var ledger = StorageKeys.Escape(ledgerName);
         foreach (var kind in new[] { "d", "i" })
         {
@@ -377,5 +427,72 @@ public sealed class TableViewStore : IViewStore
         }
 
         await Table.UpsertEntityAsync(RevisionEntity(partition, revision.Redact()), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private sealed record CatalogBefore(long ValidBefore, IReadOnlyList<DocumentRevision> Revisions);
+
+    private async Task WriteBehindAsync(List<TableEntity> writes)
+    {
+        await _writeSlots.WaitAsync();
+        try
+        {
+            // Not the caller's token: the write outlives ApplyBlockAsync, and FlushAsync reports its outcome.
+            await TableBatches.UpsertAllAsync(Table, writes, CancellationToken.None);
+        }
+        finally
+        {
+            _writeSlots.Release();
+        }
+    }
+
+    // Waits for this instance's write-behind of the ledger's blocks before `before`: a read at a snapshot needs no
+    // later block, and the engine reads at most at the watermark, so it rarely waits. A failed write is reported here
+    // once; the sequencer then stops without advancing the watermark, and the next one re-applies from there.
+    private async Task FlushAsync(string ledgerName, long before)
+    {
+        if (!_pending.TryGetValue(ledgerName, out var pending) || pending.InFlight(before) is not { Length: > 0 } writes)
+        {
+            return;
+        }
+
+        // Every concurrent flusher awaits the same writes; they leave the list only once they have finished.
+        try
+        {
+            await Task.WhenAll(writes);
+        }
+        finally
+        {
+            pending.Remove(writes);
+        }
+    }
+
+    private sealed class PendingWrites
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(long SequenceNo, Task Write)> _writes = [];
+
+        public void Add(long sequenceNo, Task write)
+        {
+            lock (_gate)
+            {
+                _writes.Add((sequenceNo, write));
+            }
+        }
+
+        public Task[] InFlight(long before)
+        {
+            lock (_gate)
+            {
+                return [.. _writes.Where(w => w.SequenceNo < before).Select(w => w.Write)];
+            }
+        }
+
+        public void Remove(Task[] finished)
+        {
+            lock (_gate)
+            {
+                _writes.RemoveAll(w => finished.Contains(w.Write));
+            }
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class JournalBlock
     /// <summary>redactionInfo.revisions (empty unless a redaction block).</summary>
     public ImmutableArray<RedactionTarget> Redactions => Journal.Redactions;
 
-    /// <summary>Every revision in block order (catalog revisions first, as built).</summary>
+    /// <summary>Every revision with a view, in block order (catalog revisions first, as built); see <see cref="FromJournal"/>.</summary>
     public ImmutableArray<DocumentRevision> Revisions { get; }
 
     /// <summary>The transactionInfo struct exactly as hashed into the block.</summary>
@@ -88,20 +88,17 @@ public sealed class JournalBlock
     }
 
     /// <summary>
-    /// Views a journal block: user revisions take their table id from transactionInfo.documents, catalog (system)
-    /// revisions must carry their data (the storage form).
+    /// Views a journal block: user revisions take their table id from transactionInfo.documents; catalog (system)
+    /// revisions keep their data in our storage form. A system revision that is <c>{hash}</c> only (an imported QLDB
+    /// block: QLDB never published what its system revisions hold) stays in the journal block, hashed and proven
+    /// like any revision, but has no view: it is left out of <see cref="Revisions"/>.
     /// </summary>
     public static JournalBlock FromJournal(WireBlock journal)
     {
         ArgumentNullException.ThrowIfNull(journal);
         var tableOf = journal.Documents.ToDictionary(d => d.DocumentId, d => d.TableId, StringComparer.Ordinal);
-        var revisions = journal.Revisions.Select(r =>
+        var revisions = journal.Revisions.Where(r => !r.IsSystem || r.Metadata is not null).Select(r =>
         {
-            if (r.IsSystem && r.Metadata is null)
-            {
-                throw new JournalFormatException($"Block {journal.BlockAddress.SequenceNo} holds a system revision without its data; read the storage form.");
-            }
-
             var view = new DocumentRevision(string.Empty, r);
             var tableId = r.IsSystem
                 ? view.DocumentId
@@ -109,6 +106,22 @@ public sealed class JournalBlock
             return new DocumentRevision(tableId, r);
         }).ToImmutableArray();
         return new JournalBlock(journal, revisions);
+    }
+
+    /// <summary>
+    /// The same journal block whose view also holds <paramref name="catalogEntries"/> ahead of its own revisions: the
+    /// catalog an imported QLDB block implies (its system revisions are opaque), applied to the views with the block.
+    /// </summary>
+    public JournalBlock WithCatalogEntries(IEnumerable<DocumentRevision> catalogEntries)
+    {
+        ArgumentNullException.ThrowIfNull(catalogEntries);
+        var entries = catalogEntries.ToImmutableArray();
+        if (entries.Any(e => !e.IsCatalog || e.SequenceNo != SequenceNo))
+        {
+            throw new ArgumentException("Catalog entries of a block are catalog revisions at the block's sequence number.", nameof(catalogEntries));
+        }
+
+        return entries.IsEmpty ? this : new JournalBlock(Journal, [.. entries, .. Revisions]);
     }
 
     /// <summary>Reads the storage form of a block (<see cref="ToIon"/> with system revision data); hashes are kept as written.</summary>
@@ -126,8 +139,6 @@ public sealed class JournalBlock
     {
         ArgumentNullException.ThrowIfNull(target);
         var journal = Journal.RedactRevision(target.DocumentId, target.Version);
-        return ReferenceEquals(journal, Journal)
-            ? this
-            : new JournalBlock(journal, [.. Revisions.Select((r, i) => ReferenceEquals(r.Journal, journal.Revisions[i]) ? r : new DocumentRevision(r.TableId, journal.Revisions[i]))]);
+        return ReferenceEquals(journal, Journal) ? this : FromJournal(journal);
     }
 }

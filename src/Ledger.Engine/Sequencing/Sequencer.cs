@@ -24,6 +24,9 @@ public sealed class Sequencer : IAsyncDisposable
     // How many block summaries stay in memory for validation; older snapshots are validated from the journal.
     private const int ConflictWindowCapacity = 4096;
 
+    // How often one group may lose its slots to other instances before its waiters are told to retry.
+    private const int MaxAppendAttempts = 16;
+
     private readonly string _ledgerName;
     private readonly string _strandId;
     private readonly IJournalStore _journal;
@@ -234,6 +237,86 @@ public sealed class Sequencer : IAsyncDisposable
             throw fatal;
         }
 
+        var waiting = batch;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (accepted, blocks, groupSummaries) = await BuildGroupAsync(waiting);
+            if (blocks.Count == 0)
+            {
+                Acknowledge(accepted);
+                return;
+            }
+
+            var range = new CommitInfo(_size, _size + blocks.Count);
+            var outcome = await _journal.TryAppendAsync(_ledgerName, blocks);
+            if (outcome == AppendOutcome.Appended)
+            {
+                await CompleteAppendAsync(blocks, groupSummaries);
+                Acknowledge(accepted);
+                return;
+            }
+
+            // Another instance appended first. Nothing of this group was stored: learn its blocks, then validate the
+            // waiting transactions again against them and append the survivors at the new sequence numbers.
+            if (attempt >= MaxAppendAttempts)
+            {
+                throw new CommitFailureException(range, $"Journal slot {range.FromSize} of ledger {_ledgerName} was taken {attempt} times in a row by other sequencers.", isFatal: false);
+            }
+
+            await CatchUpAsync();
+            waiting = accepted.Select(a => a.Commit).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Advances this sequencer over blocks other instances appended (the journal is the shared truth): journal tree,
+    /// chain, catalog and validation window move over them, and the views get them too (idempotent, so a block the
+    /// other instance applied already changes nothing; one it did not, because it died, is applied now).
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken = default)
+    {
+        var tip = await _journal.GetTipAsync(_ledgerName, cancellationToken);
+        if (tip.Size <= _size)
+        {
+            return;
+        }
+
+        var from = _size;
+        var nodes = new List<JournalNode>();
+        for (var position = _size; position < tip.Size;)
+        {
+            var page = await _journal.ReadBlocksAsync(_ledgerName, position, tip.Size, 100, cancellationToken);
+            foreach (var block in page.Blocks)
+            {
+                if (block.SequenceNo != position || block.Hashes.PreviousBlockHash != _lastBlockHash)
+                {
+                    throw new CommitFailureException(new CommitInfo(position, tip.Size), $"Block {block.SequenceNo} of ledger {_ledgerName} does not continue the chain this sequencer holds.", isFatal: true);
+                }
+
+                var summary = WriteSummary.Of(block, _catalog.GetValueOrDefault);
+                nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
+                await ApplyAsync(_ledgerName, _journal, _views, block, cancellationToken);
+                foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
+                {
+                    _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
+                }
+
+                AddToWindow([summary]);
+                _lastBlockHash = block.Hashes.BlockHash;
+                _lastTimestamp = block.BlockTimestamp;
+                position++;
+            }
+
+            position = page.NextSequenceNo ?? tip.Size;
+        }
+
+        await _journal.AddNodesAsync(_ledgerName, nodes, cancellationToken);
+        await _views.SetWatermarkAsync(_ledgerName, tip.Size, cancellationToken);
+        PublishSize(new CommitInfo(from, tip.Size));
+    }
+
+    private async Task<(List<(PendingCommit Commit, JournalBlock? Block)> Accepted, List<JournalBlock> Blocks, List<WriteSummary> Summaries)> BuildGroupAsync(List<PendingCommit> batch)
+    {
         var accepted = new List<(PendingCommit Commit, JournalBlock? Block)>();
         var blocks = new List<JournalBlock>();
         var groupSummaries = new List<WriteSummary>();
@@ -264,41 +347,45 @@ public sealed class Sequencer : IAsyncDisposable
             next++;
         }
 
-        if (blocks.Count > 0)
+        return (accepted, blocks, groupSummaries);
+    }
+
+    private async Task CompleteAppendAsync(List<JournalBlock> blocks, List<WriteSummary> groupSummaries)
+    {
+        var range = new CommitInfo(_size, _size + blocks.Count);
+        var nodes = new List<JournalNode>();
+        foreach (var block in blocks)
         {
-            var range = new CommitInfo(_size, next);
-            var outcome = await _journal.TryAppendAsync(_ledgerName, blocks);
-            if (outcome == AppendOutcome.SlotTaken)
-            {
-                throw new CommitFailureException(range, $"Journal slot {range.FromSize} of ledger {_ledgerName} is taken: another sequencer appended first.", isFatal: true);
-            }
-
-            var nodes = new List<JournalNode>();
-            foreach (var block in blocks)
-            {
-                nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
-            }
-
-            await _journal.AddNodesAsync(_ledgerName, nodes);
-            foreach (var block in blocks)
-            {
-                await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
-                foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
-                {
-                    _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
-                }
-            }
-
-            await _views.SetWatermarkAsync(_ledgerName, next);
-            AddToWindow(groupSummaries);
-            _lastBlockHash = previousHash;
-            _lastTimestamp = timestamp;
-            Volatile.Write(ref _size, next);
-            var completed = _commitTcs;
-            _commitTcs = NewCommitSource();
-            completed.SetResult(new LinkedCommitInfo(range, _commitTcs.Task));
+            nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
         }
 
+        await _journal.AddNodesAsync(_ledgerName, nodes);
+        foreach (var block in blocks)
+        {
+            await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
+            foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
+            {
+                _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
+            }
+        }
+
+        await _views.SetWatermarkAsync(_ledgerName, range.UntilSize);
+        AddToWindow(groupSummaries);
+        _lastBlockHash = blocks[^1].Hashes.BlockHash;
+        _lastTimestamp = blocks[^1].BlockTimestamp;
+        PublishSize(range);
+    }
+
+    private void PublishSize(CommitInfo range)
+    {
+        Volatile.Write(ref _size, range.UntilSize);
+        var completed = _commitTcs;
+        _commitTcs = NewCommitSource();
+        completed.SetResult(new LinkedCommitInfo(range, _commitTcs.Task));
+    }
+
+    private static void Acknowledge(List<(PendingCommit Commit, JournalBlock? Block)> accepted)
+    {
         foreach (var (pending, block) in accepted)
         {
             pending.Completion.TrySetResult(new CommitResult(pending.Request.TransactionId, block));

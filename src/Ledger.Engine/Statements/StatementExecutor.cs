@@ -18,7 +18,7 @@ namespace Ledger.Engine.Statements;
 /// revisions), INSERT, EXEC redact_revision, and SELECT / DELETE / UPDATE / FROM-DML through the PartiQL evaluator
 /// over <see cref="LedgerTransaction"/>'s document source (each DML change becomes a new revision).
 /// </summary>
-internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
+internal sealed class StatementExecutor(EngineLimits limits)
 {
     public async ValueTask<IReadOnlyList<IonValue>> ExecuteAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
@@ -60,13 +60,13 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         return plan;
     }
 
-    private EvaluationContext Context(LedgerTransaction transaction) => new(QldbTime.ToTimestamp(clock.GetUtcNow()), transaction.Id);
+    private EvaluationContext Context(LedgerTransaction transaction) => new(transaction.CurrentStatementTime, transaction.Id);
 
     private async ValueTask<IReadOnlyList<IonValue>> QueryAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(transaction, parsed, parameters, cancellationToken);
-        var source = new TransactionDocumentSource(transaction, clock);
+        var source = new TransactionDocumentSource(transaction);
         var values = new List<IonValue>();
         try
         {
@@ -103,7 +103,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
         IReadOnlyList<DmlChange> changes;
         try
         {
-            changes = await DmlEvaluator.EvaluateAsync(plan, new TransactionDocumentSource(transaction, clock), parameters, Context(transaction), cancellationToken);
+            changes = await DmlEvaluator.EvaluateAsync(plan, new TransactionDocumentSource(transaction), parameters, Context(transaction), cancellationToken);
         }
         catch (Exception e) when (e is EvaluationException or DocumentPathException or NotSupportedException)
         {
@@ -179,7 +179,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
             throw new BadRequestException($"Table limit of {limits.MaxTotalTables} (active and inactive) exceeded", StatementErrorKind.Constraint);
         }
 
-        var table = new TableDescriptor(QldbId.New(), name, TableStatus.Active, []);
+        var table = new TableDescriptor(transaction.NextId(), name, TableStatus.Active, []);
         await transaction.WriteCatalogAsync(table, cancellationToken);
         return TableIdRow(table.TableId);
     }
@@ -241,7 +241,7 @@ internal sealed class StatementExecutor(EngineLimits limits, TimeProvider clock)
 
         // The index is built by the view projector when the block is applied, before the commit is acknowledged,
         // so it is reported ONLINE; the table stays usable throughout (DML does not conflict with the index build).
-        var index = new IndexDescriptor(QldbId.New(), field, "ONLINE");
+        var index = new IndexDescriptor(transaction.NextId(), field, "ONLINE");
         await transaction.WriteCatalogAsync(table with { Indexes = table.Indexes.Add(index) }, cancellationToken);
         return TableIdRow(table.TableId);
     }

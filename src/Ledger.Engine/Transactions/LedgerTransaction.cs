@@ -24,6 +24,7 @@ internal sealed class LedgerTransaction
     private readonly Dictionary<string, PendingCatalogEntry> _catalogWrites = new(StringComparer.Ordinal);
     private readonly List<RedactionTarget> _redactions = [];
     private readonly List<StatementRecord> _statements = [];
+    private int _idsIssued;
     private IReadOnlyList<TableDescriptor>? _snapshotCatalog;
     private readonly CommitDigest _digest;
     private long _writtenBytes;
@@ -51,6 +52,21 @@ internal sealed class LedgerTransaction
     public Hash32 Digest => _digest.Value;
 
     /// <summary>Folds an accepted ExecuteStatement into the digest and the block's statement list; returns its index.</summary>
+    /// <summary>
+    /// The id of the next document, table or index this transaction creates: derived from the transaction id and a
+    /// counter, so re-executing the transaction's statements on another instance creates the same ids.
+    /// </summary>
+    public string NextId()
+    {
+        var seed = System.Text.Encoding.UTF8.GetBytes($"{Id}/{_idsIssued++}");
+        return QldbId.FromBytes(System.Security.Cryptography.SHA256.HashData(seed).AsSpan(0, 16));
+    }
+
+    /// <summary>
+    /// The start time of the statement being executed: the time its evaluation sees (re-execution sees the same).
+    /// </summary>
+    public IonTimestamp CurrentStatementTime => _statements.Count > 0 ? _statements[^1].StartTime : QldbTime.ToTimestamp(StartedAt);
+
     public int AddStatement(string statement, IReadOnlyList<IonValue> parameters, IonTimestamp startTime)
     {
         var statementDigest = _digest.AddStatement(statement, parameters);
@@ -228,7 +244,7 @@ internal sealed class LedgerTransaction
     /// <summary>Inserts a new document; returns its id.</summary>
     public string Insert(TableDescriptor table, IonStruct data, int statementIndex)
     {
-        var id = QldbId.New();
+        var id = NextId();
         Write(table, id, 0, data, statementIndex);
         return id;
     }

@@ -12,7 +12,7 @@ namespace Ledger.Engine.Transactions;
 /// <see cref="LedgerTransaction"/>, which records what was read for OCC: document ids for id lookups, index keys
 /// for index lookups, the whole table for scans.
 /// </summary>
-internal sealed class TransactionDocumentSource(LedgerTransaction transaction, TimeProvider clock) : IDocumentSource
+internal sealed class TransactionDocumentSource(LedgerTransaction transaction) : IDocumentSource
 {
     /// <inheritdoc/>
     public async IAsyncEnumerable<SourceRow> ReadAsync(
@@ -141,7 +141,7 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction, T
             : await ResolveAsync(source.Table!, cancellationToken);
         var start = Bound(bounds.Start, "start");
         var end = Bound(bounds.End, "end");
-        var now = QldbTime.ToTimestamp(clock.GetUtcNow());
+        var now = transaction.CurrentStatementTime;
         if (start is not null && end is not null && start.Value > end.Value)
         {
             throw new BadRequestException("Evaluation Error: history() start time must not be after its end time", StatementErrorKind.Evaluation);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ledger.Engine;
+using Ledger.Engine.Exports;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Streams;
 using Ledger.Functions.Auth.Permissions;
@@ -8,8 +9,8 @@ using Ledger.Functions.Protocol.ControlPlane;
 namespace Ledger.Functions.Api;
 
 // Tags, journal exports and journal streams (qldb-compat 7-9). Streams run on the engine's JournalStreams (registered
-// with its pump by StreamHosting). Exports have no worker yet: ExportJournalToS3 answers NotImplementedException after
-// validating its input, and the read operations answer truthfully that no export exists (docs/control-plane.md).
+// with its pump by StreamHosting), exports on JournalExports (registered with the ExportWorker by ExportHosting):
+// S3ExportConfiguration.Bucket names the Blob container, Prefix the blob-name prefix (docs/exports.md).
 public static partial class ControlPlaneApi
 {
     private static void MapTagAndJobRoutes(RouteGroupBuilder api, ControlPlaneHandlers handlers)
@@ -22,7 +23,8 @@ public static partial class ControlPlaneApi
         api.MapPost("/ledgers/{name}/journal-s3-exports", handlers.ExportJournalToS3Async);
         api.MapGet("/ledgers/{name}/journal-s3-exports", handlers.ListJournalS3ExportsForLedgerAsync);
         api.MapGet("/ledgers/{name}/journal-s3-exports/{exportId}", handlers.DescribeJournalS3ExportAsync);
-        api.MapGet("/journal-s3-exports", handlers.ListJournalS3Exports);
+        api.MapGet("/journal-s3-exports", handlers.ListJournalS3ExportsAsync);
+        MapImportRoutes(api, handlers);
 
         api.MapPost("/ledgers/{name}/journal-kinesis-streams", handlers.StreamJournalToKinesisAsync);
         api.MapGet("/ledgers/{name}/journal-kinesis-streams", handlers.ListJournalKinesisStreamsForLedgerAsync);
@@ -33,9 +35,6 @@ public static partial class ControlPlaneApi
 
 internal sealed partial class ControlPlaneHandlers
 {
-    private const string ExportsNotAvailable =
-        "ExportJournalToS3 is not available yet: this deployment has no journal export worker, so no export was started.";
-
     // ---------------- tags ----------------
 
     public async Task<IResult> TagResourceAsync(string resourceArn, HttpContext context, LedgerEngine engine)
@@ -79,7 +78,7 @@ internal sealed partial class ControlPlaneHandlers
 
     // ---------------- journal exports ----------------
 
-    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> ExportJournalToS3Async(string name, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         var request = await ControlPlaneApi.ReadBodyAsync(context, JournalJsonContext.Default.ExportJournalToS3Request);
@@ -87,38 +86,68 @@ internal sealed partial class ControlPlaneHandlers
         ControlPlaneApi.Authorize(context, QldbActions.ExportJournalToS3, LedgerArn(name));
         var ledger = await engine.DescribeLedgerAsync(name, context.RequestAborted);
         RequireActive(ledger);
-        throw new ControlPlaneProtocolException(ControlPlaneError.NotImplemented(ExportsNotAvailable));
+        var s3 = request.S3ExportConfiguration!;
+        var export = await exports.ExportAsync(
+            new ExportRequest(
+                name, request.InclusiveStartTime!.Value, request.ExclusiveEndTime!.Value, s3.Bucket!, s3.Prefix!,
+                s3.EncryptionConfiguration!.ObjectEncryptionType!, s3.EncryptionConfiguration.KmsKeyArn, request.RoleArn,
+                ExportObjects.ParseFormat(request.OutputFormat)),
+            context.RequestAborted);
+        return ControlPlaneResults.Ok(new ExportJournalToS3Response { ExportId = export.ExportId }, JournalJsonContext.Default.ExportJournalToS3Response);
     }
 
-    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> DescribeJournalS3ExportAsync(string name, string exportId, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
         exportId = ControlPlaneValidation.Id(exportId, "ExportId");
         ControlPlaneApi.Authorize(context, QldbActions.DescribeJournalS3Export, LedgerArn(name));
         await engine.DescribeLedgerAsync(name, context.RequestAborted);
-
-        // No export can have been started (ExportJournalToS3 refuses), so none exists.
-        throw new ControlPlaneProtocolException(ControlPlaneError.ResourceNotFound($"EXPORT {exportId} does not exist", "EXPORT", exportId));
+        var export = await exports.DescribeAsync(name, exportId, context.RequestAborted);
+        return ControlPlaneResults.Ok(new DescribeJournalS3ExportResponse { ExportDescription = Describe(export) }, JournalJsonContext.Default.DescribeJournalS3ExportResponse);
     }
 
-    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, LedgerEngine engine)
+    public async Task<IResult> ListJournalS3ExportsForLedgerAsync(string name, HttpContext context, LedgerEngine engine, JournalExports exports)
     {
         name = ControlPlaneValidation.LedgerName(name, "Name");
-        ValidatePaging(context);
+        var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3ExportsForLedger, LedgerArn(name));
         await engine.DescribeLedgerAsync(name, context.RequestAborted);
-        return NoExports();
+        return ExportPage(await exports.ListForLedgerAsync(name, maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
-    public IResult ListJournalS3Exports(HttpContext context)
+    public async Task<IResult> ListJournalS3ExportsAsync(HttpContext context, JournalExports exports)
     {
-        ValidatePaging(context);
+        var (maxResults, nextToken) = ValidatePaging(context);
         ControlPlaneApi.Authorize(context, QldbActions.ListJournalS3Exports, AccountWildcardArn);
-        return NoExports();
+        return ExportPage(await exports.ListAllAsync(maxResults ?? DefaultPageSize, nextToken, context.RequestAborted));
     }
 
-    private static IResult NoExports() =>
-        ControlPlaneResults.Ok(new ListJournalS3ExportsResponse { JournalS3Exports = [] }, JournalJsonContext.Default.ListJournalS3ExportsResponse);
+    private static IResult ExportPage(JournalExportPage page) => ControlPlaneResults.Ok(
+        new ListJournalS3ExportsResponse { JournalS3Exports = [.. page.Exports.Select(Describe)], NextToken = page.NextToken },
+        JournalJsonContext.Default.ListJournalS3ExportsResponse);
+
+    private static JournalS3ExportDescription Describe(JournalExportRecord export) => new()
+    {
+        LedgerName = export.LedgerName,
+        ExportId = export.ExportId,
+        ExportCreationTime = export.ExportCreationTime,
+        Status = export.Status switch
+        {
+            JournalExportStatus.InProgress => "IN_PROGRESS",
+            JournalExportStatus.Completed => "COMPLETED",
+            _ => "CANCELLED",
+        },
+        InclusiveStartTime = export.InclusiveStartTime,
+        ExclusiveEndTime = export.ExclusiveEndTime,
+        S3ExportConfiguration = new S3ExportConfiguration
+        {
+            Bucket = export.Bucket,
+            Prefix = export.Prefix,
+            EncryptionConfiguration = new S3EncryptionConfiguration { ObjectEncryptionType = export.EncryptionType, KmsKeyArn = export.KmsKeyArn },
+        },
+        RoleArn = export.RoleArn ?? string.Empty,
+        OutputFormat = export.OutputFormat is { } format ? ExportObjects.FormatName(format) : null,
+    };
 
     // ---------------- journal streams ----------------
 
@@ -133,7 +162,7 @@ internal sealed partial class ControlPlaneHandlers
         var stream = await streams.CreateAsync(
             new StreamRequest(
                 name, streamName, id => QldbArns.Stream(Options.Region, Options.AccountId, name, id), roleArn, start,
-                request.ExclusiveEndTime, destination, request.KinesisConfiguration!.AggregationEnabled ?? true),
+                request.ExclusiveEndTime, destination, request.KinesisConfiguration!.AggregationEnabled ?? true, ParseRecordFormat(request.RecordFormat)),
             context.RequestAborted);
         return ControlPlaneResults.Ok(new StreamIdResponse { StreamId = stream.StreamId }, JournalJsonContext.Default.StreamIdResponse);
     }
@@ -188,6 +217,15 @@ internal sealed partial class ControlPlaneHandlers
         KinesisConfiguration = new KinesisConfiguration { StreamArn = stream.DestinationArn, AggregationEnabled = stream.AggregationEnabled },
         ErrorCause = stream.ErrorCause,
         StreamName = stream.StreamName,
+        RecordFormat = stream.Format is StreamRecordFormat.Json ? "JSON" : "ION_BINARY",
+    };
+
+    // Our extension of StreamJournalToKinesis: QLDB always wrote Ion binary, which stays the default.
+    private static StreamRecordFormat ParseRecordFormat(string? format) => format switch
+    {
+        null or "ION_BINARY" => StreamRecordFormat.IonBinary,
+        "JSON" => StreamRecordFormat.Json,
+        _ => throw new ControlPlaneProtocolException(ControlPlaneError.InvalidParameter("RecordFormat must be ION_BINARY or JSON.", "RecordFormat")),
     };
 
     // ---------------- shared ----------------

@@ -18,12 +18,17 @@ public static class SessionApi
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        // ARNs name the region and account the control plane reports, so one policy covers both planes.
-        var where = ControlPlaneOptions.From(routes.ServiceProvider.GetRequiredService<IConfiguration>());
-        var authorizer = new SessionAuthorizer(routes.ServiceProvider.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
+        var authorizer = CreateAuthorizer(routes.ServiceProvider);
         routes.MapPost("/", (HttpContext context, LedgerEngine engine, TimeProvider clock, ILoggerFactory loggers) =>
             SendCommandAsync(context, engine, authorizer, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
         return routes;
+    }
+
+    /// <summary>The statement permission checks; ARNs name the control plane's region and account, so one policy covers both.</summary>
+    internal static SessionAuthorizer CreateAuthorizer(IServiceProvider services)
+    {
+        var where = ControlPlaneOptions.From(services.GetRequiredService<IConfiguration>());
+        return new SessionAuthorizer(services.GetRequiredService<PermissionEvaluator>(), where.Region, where.AccountId);
     }
 
     /// <summary>
@@ -61,7 +66,9 @@ public static class SessionApi
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            loggers.CreateLogger(typeof(SessionApi).FullName!).LogError(failure, "SendCommand {Command} failed unexpectedly", command.ToString());
+            // Type and stack only: an exception message may quote a statement or a parameter value.
+            loggers.CreateLogger(typeof(SessionApi).FullName!).LogError(
+                "SendCommand {Command} failed unexpectedly: {ExceptionType}{StackTrace}", command.ToString(), failure.GetType().FullName, failure.StackTrace);
             return SessionResults.Error(SessionError.InternalFailure());
         }
     }
@@ -109,7 +116,8 @@ public static class SessionApi
         private async Task<SendCommandResult> ExecuteStatementAsync(ExecuteStatementCommand execute)
         {
             var parameters = SessionValues.DecodeParameters(execute.Parameters);
-            if (await authorizer.CheckStatementAsync(engine, principal, execute, parameters, cancellationToken) is { } denied)
+            if (await authorizer.CheckStatementAsync(
+                engine, principal, execute.SessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken) is { } denied)
             {
                 throw new SessionProtocolException(denied);
             }

@@ -64,8 +64,7 @@ public static class ExportHosting
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IScheduledWork, ExportWorkerWork>();
 
-        var underFunctionsHost = !string.IsNullOrWhiteSpace(configuration[ListenAddress.CustomHandlerPortVariable]);
-        if (options.LocalWorker ?? !underFunctionsHost)
+        if (options.LocalWorker ?? !LocalPeriodicWork.UnderFunctionsHost(configuration))
         {
             services.AddHostedService<LocalExportWorker>();
         }
@@ -100,38 +99,25 @@ internal sealed class ExportWorkerWork(JournalExports exports, IExportTarget tar
 
 /// <summary>The worker in-process, for a handler that runs without the Functions host (the local run).</summary>
 internal sealed partial class LocalExportWorker(JournalExports exports, IExportTarget target, ExportHostOptions options, ILogger<LocalExportWorker> logger)
-    : BackgroundService
+    : LocalPeriodicWork(options.LocalWorkerInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly LoggedProgress _progress = new(logger);
+
+    protected override string WorkName => "export worker";
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.LocalWorkerInterval);
-        var progress = new LoggedProgress(logger);
-        do
+        foreach (var result in await exports.RunAllAsync(target, _progress, cancellationToken))
         {
-            try
+            if (result.ObjectsWritten > 0 || result.Status is not JournalExportStatus.InProgress)
             {
-                foreach (var result in await exports.RunAllAsync(target, progress, stoppingToken))
-                {
-                    if (result.ObjectsWritten > 0 || result.Status is not JournalExportStatus.InProgress)
-                    {
-                        LogPass(logger, result.ExportId, ExportWorkerWork.ExportStatusName(result.Status), result.ObjectsWritten, result.BytesWritten);
-                    }
-                }
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                // A storage hiccup must not stop the worker for good: the next tick resumes from the checkpoints.
-                LogFailure(logger, failure);
+                LogPass(logger, result.ExportId, ExportWorkerWork.ExportStatusName(result.Status), result.ObjectsWritten, result.BytesWritten);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId}: {Status}, {Objects} objects ({Bytes} bytes) written this pass")]
     private static partial void LogPass(ILogger logger, string exportId, string status, int objects, long bytes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The export worker pass failed; it resumes on the next tick")]
-    private static partial void LogFailure(ILogger logger, Exception failure);
 
     // The progress indicator of long exports: one line per data object.
     private sealed partial class LoggedProgress(ILogger logger) : IProgress<ExportProgress>

@@ -57,8 +57,7 @@ public static class StreamHosting
         services.AddSingleton<IStreamSinkFactory>(new ConfiguredStreamSinkFactory(eventHubs, configuration["Ledger:ManagedIdentityClientId"]));
         services.AddSingleton<IScheduledWork, StreamPumpWork>();
 
-        var underFunctionsHost = !string.IsNullOrWhiteSpace(configuration[ListenAddress.CustomHandlerPortVariable]);
-        if (options.LocalPump ?? !underFunctionsHost)
+        if (options.LocalPump ?? !LocalPeriodicWork.UnderFunctionsHost(configuration))
         {
             services.AddHostedService<LocalStreamPump>();
         }
@@ -88,35 +87,21 @@ internal sealed class StreamPumpWork(JournalStreams streams, IStreamSinkFactory 
 
 /// <summary>The pump in-process, for a handler that runs without the Functions host (the local run).</summary>
 internal sealed partial class LocalStreamPump(JournalStreams streams, IStreamSinkFactory sinks, StreamHostOptions options, ILogger<LocalStreamPump> logger)
-    : BackgroundService
+    : LocalPeriodicWork(options.LocalPumpInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string WorkName => "stream pump";
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.LocalPumpInterval);
-        do
+        foreach (var result in await streams.PumpAllAsync(sinks.SinkFor, cancellationToken))
         {
-            try
+            if (result.RecordsSent > 0 || result.Status is JournalStreamStatus.Impaired)
             {
-                foreach (var result in await streams.PumpAllAsync(sinks.SinkFor, stoppingToken))
-                {
-                    if (result.RecordsSent > 0 || result.Status is JournalStreamStatus.Impaired)
-                    {
-                        LogPass(logger, result.StreamId, result.Status, result.RecordsSent, result.NextSequenceNo);
-                    }
-                }
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                // A storage hiccup must not stop the pump for good: the next tick retries from the checkpoints.
-                LogFailure(logger, failure);
+                LogPass(logger, result.StreamId, result.Status, result.RecordsSent, result.NextSequenceNo);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId}: {Status}, {Records} records sent, next block {NextSequenceNo}")]
     private static partial void LogPass(ILogger logger, string streamId, JournalStreamStatus status, int records, long nextSequenceNo);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The stream pump pass failed; it retries on the next tick")]
-    private static partial void LogFailure(ILogger logger, Exception failure);
 }

@@ -126,7 +126,16 @@ public sealed class PartiQLPlanner
         };
         foreach (var item in nested)
         {
-            items.Add(ResolveItem(item, null, scope, nested: false));
+            var resolved = ResolveItem(item, null, scope, nested: false);
+
+            // The other FROM items of a DML statement range over the target's own values (@r.Owners…); a second
+            // table, view, history or catalog would make it read or modify more than one table (spec §5, §13).
+            if (resolved.Kind != SourceKind.Value)
+            {
+                Report(DiagnosticFacts.DmlReadsAnotherSource(item.Source.ToString()), item.Source.Span);
+            }
+
+            items.Add(resolved);
         }
 
         ChooseAccessPaths(items, where);

@@ -4,6 +4,7 @@ using Ledger.Azure.Storage;
 using Ledger.Azure.Tests.Infrastructure;
 using Ledger.Engine;
 using Ledger.Engine.Exports;
+using Ledger.Engine.Imports;
 using Ledger.Engine.Ports;
 using Ledger.Journal.Model;
 using Ledger.Journal.Tree;
@@ -96,6 +97,43 @@ public sealed class ExportStorageTests(AzuriteFixture azurite, ITestOutputHelper
         var export = await exports.ExportAsync(Request(ledger.Name, null, Prefix) with { Bucket = AzuriteFixture.UniqueName("missing-") });
         Assert.Equal(JournalExportStatus.Cancelled, (await exports.RunAsync(export, new BlobExportTarget(azurite.Connection))).Status);
         Assert.Equal(JournalExportStatus.Cancelled, (await exports.DescribeAsync(ledger.Name, export.ExportId)).Status);
+    }
+
+    [Fact]
+    public async Task Export_then_import_into_a_new_ledger_on_azure_gives_identical_digests_and_a_tampered_export_is_refused()
+    {
+        var (ports, ledger) = await LedgerAsync(1_200);
+        var target = new BlobExportTarget(azurite.Connection);
+        var exports = new JournalExports(new TableJournalExportStore(azurite.Connection, _options), ports, Clock());
+        var export = await exports.ExportAsync(Request(ledger.Name, JournalExportFormat.IonText, Prefix));
+        Assert.Equal(JournalExportStatus.Completed, (await exports.RunAsync(export, target)).Status);
+
+        var importer = new JournalImporter(ports);
+        var imported = await importer.ImportAsync(target, new ImportRequest(ledger.Name + "i", _container, Prefix, export.ExportId));
+        var source = await JournalProofBuilder.DigestAsync(ports.Journal.Nodes(ledger.Name), 1_200);
+        Assert.Equal(source, imported.Digest);
+        Assert.Equal(source, await JournalProofBuilder.DigestAsync(ports.Journal.Nodes(ledger.Name + "i"), 1_200));
+        await using (var engine = new LedgerEngine(ports, Clock()))
+        {
+            var digest = await engine.GetLedgerDigestAsync(ledger.Name + "i");
+            Assert.Equal(source, digest.Digest);
+            Assert.Equal(new BlockAddress(ledger.StrandId, 1_199), digest.Tip);
+
+            // The catalog rebuilt from transactionInfo.documents serves queries; an index can be added afterwards.
+            const string Query = "SELECT VALUE v.Year FROM Vehicle AS v WHERE v.VIN = 'VIN00000000000007'";
+            Assert.Single(await SampleJournal.RunAsync(engine, ledger.Name + "i", Query));
+            await SampleJournal.RunAsync(engine, ledger.Name + "i", "CREATE INDEX ON Vehicle (VIN)");
+            Assert.Single(await SampleJournal.RunAsync(engine, ledger.Name + "i", Query));
+        }
+
+        // One revision's data changed in the second object (blocks 1000-1199): refused, naming the block.
+        var key = (await ExportReader.ReadManifestsAsync(target, _container, Prefix, export.ExportId)).Keys[1];
+        var text = System.Text.Encoding.UTF8.GetString((await target.GetObjectAsync(_container, key))!.Value.Span);
+        await target.PutObjectAsync(_container, key, System.Text.Encoding.UTF8.GetBytes(text.Replace("VIN00000000001100", "VIN00000000001101", StringComparison.Ordinal)), "text/x-amzn-ion");
+        var refused = await Assert.ThrowsAsync<JournalImportException>(() => importer.ImportAsync(target, new ImportRequest(ledger.Name + "t", _container, Prefix, export.ExportId)));
+        Assert.Equal(1100, refused.FailedBlock!.SequenceNo);
+        Assert.Contains("block 1100", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await ports.Ledgers.GetAsync(ledger.Name + "t"));
     }
 
     private async Task<(EnginePorts Ports, LedgerRecord Ledger)> LedgerAsync(int blocks)

@@ -9,15 +9,18 @@ namespace Ledger.Engine.Tests.Conformance;
 /// </summary>
 public sealed class ConformanceTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> CaseNames()
+    public static TheoryData<string> CaseNames() => TheoryRows(ConformanceSuite.Cases.Keys);
+
+    /// <summary>One theory row per case name, in name order (stable test names across runs).</summary>
+    internal static TheoryData<string> TheoryRows(IEnumerable<string> caseNames)
     {
-        var names = new TheoryData<string>();
-        foreach (var name in ConformanceSuite.Cases.Keys.Order(StringComparer.Ordinal))
+        var rows = new TheoryData<string>();
+        foreach (var name in caseNames.Order(StringComparer.Ordinal))
         {
-            names.Add(name);
+            rows.Add(name);
         }
 
-        return names;
+        return rows;
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ledger.Engine;
 using Ledger.Functions.Auth.Credentials;
 
 namespace Ledger.Functions.Tests.Api;
@@ -153,26 +154,63 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_valid_export_is_refused_as_not_implemented_and_no_export_appears()
+    public async Task An_export_runs_to_completion_is_described_and_listed_and_imports_into_a_new_ledger_with_the_same_digest()
     {
         var name = await CreateLedgerAsync(Client);
+        var engine = (LedgerEngine)_host!.Services.GetService(typeof(LedgerEngine))!;
+        await RunAsync(engine, name, "CREATE TABLE Person");
+        await RunAsync(engine, name, "INSERT INTO Person {'name': 'a'}");
+        var now = DateTimeOffset.UtcNow.AddSeconds(1);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
 
-        var export = await Client.PostAsync($"/ledgers/{name}/journal-s3-exports", ExportBody());
-        var missingLedger = await Client.PostAsync($"/ledgers/{ControlPlaneLedgerTests.FreshName()}/journal-s3-exports", ExportBody());
-        var forLedger = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports?max_results=10");
-        var all = await Client.GetAsync("/journal-s3-exports");
-        var described = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/AAAAAAAAAAAAAAAAAAAAAA");
+        var export = await Client.PostAsync($"/ledgers/{name}/journal-s3-exports", ExportBody(end: Epoch(now), bucket: "\"ledger-exports\""));
+        Assert.Equal(200, export.Status);
+        var exportId = export.String("ExportId");
 
-        Assert.Equal(501, export.Status);
-        Assert.Equal("NotImplementedException", export.ErrorType);
-        Assert.Contains("no export was started", export.String("Message"), StringComparison.Ordinal);
-        Assert.Equal(404, missingLedger.Status);
-        Assert.Equal(200, forLedger.Status);
-        Assert.Empty(forLedger.Json.GetProperty("JournalS3Exports").EnumerateArray());
-        Assert.Equal(200, all.Status);
-        Assert.Empty(all.Json.GetProperty("JournalS3Exports").EnumerateArray());
-        Assert.Equal(404, described.Status);
-        Assert.Equal("EXPORT", described.String("ResourceType"));
+        // A block committed after the end seals the range, so the worker need not wait for the grace period.
+        await RunAsync(engine, name, "INSERT INTO Person {'name': 'after'}");
+        var invocation = await _host.Client.PostAsync(new Uri("/ExportWorker", UriKind.Relative), new StringContent(InvocationPayloadTests.TimerPayload, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, invocation.StatusCode);
+
+        var described = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/{exportId}");
+        Assert.Equal(200, described.Status);
+        var description = described.Json.GetProperty("ExportDescription");
+        Assert.Equal("COMPLETED", description.GetProperty("Status").GetString());
+        Assert.Equal("ledger-exports", description.GetProperty("S3ExportConfiguration").GetProperty("Bucket").GetString());
+        Assert.Equal("ION_TEXT", description.GetProperty("OutputFormat").GetString());
+        Assert.Single((await Client.GetAsync($"/ledgers/{name}/journal-s3-exports?max_results=10")).Json.GetProperty("JournalS3Exports").EnumerateArray());
+        Assert.Contains((await Client.GetAsync("/journal-s3-exports")).Json.GetProperty("JournalS3Exports").EnumerateArray(), e => e.GetProperty("ExportId").GetString() == exportId);
+        var missing = await Client.GetAsync($"/ledgers/{name}/journal-s3-exports/AAAAAAAAAAAAAAAAAAAAAA");
+        Assert.Equal(404, missing.Status);
+        Assert.Equal("EXPORT", missing.String("ResourceType"));
+
+        var imported = ControlPlaneLedgerTests.FreshName();
+        var import = await Client.PostAsync($"/ledgers/{imported}/import", $$"""{"S3ExportConfiguration":{"Bucket":"ledger-exports","Prefix":"journal/"},"ExportId":"{{exportId}}"}""");
+        Assert.Equal(200, import.Status);
+        Assert.Equal(2, import.Json.GetProperty("Blocks").GetInt64());
+        var strand = (await engine.DescribeLedgerAsync(name)).StrandId;
+        var first = (await engine.GetBlockAsync(name, new Journal.Model.BlockAddress(strand, 0), null)).Block.BlockHash;
+        var second = (await engine.GetBlockAsync(name, new Journal.Model.BlockAddress(strand, 1), null)).Block.BlockHash;
+        var sourceDigestAtTip1 = Journal.QldbHash.MerkleRoot([first, second]);
+        Assert.Equal(Convert.ToBase64String(sourceDigestAtTip1.ToArray()), import.String("Digest"));
+        Assert.Equal(sourceDigestAtTip1, (await engine.GetLedgerDigestAsync(imported)).Digest);
+        Assert.Equal(200, (await Client.GetAsync($"/ledgers/{imported}")).Status);
+        var again = await Client.PostAsync($"/ledgers/{imported}/import", $$"""{"S3ExportConfiguration":{"Bucket":"ledger-exports","Prefix":"journal/"},"ExportId":"{{exportId}}"}""");
+        Assert.Equal(409, again.Status);
+        var nothing = await Client.PostAsync($"/ledgers/{ControlPlaneLedgerTests.FreshName()}/import", """{"S3ExportConfiguration":{"Bucket":"ledger-exports","Prefix":"nothing/"}}""");
+        Assert.Equal(400, nothing.Status);
+        Assert.Contains("No completed manifest", nothing.String("Message"), StringComparison.Ordinal);
+    }
+
+    private static async Task RunAsync(LedgerEngine engine, string ledgerName, string statement)
+    {
+        var session = await engine.StartSessionAsync(ledgerName);
+        var transactionId = await engine.StartTransactionAsync(session);
+        await engine.ExecuteStatementAsync(session, transactionId, statement);
+        var digest = new Journal.Model.CommitDigest(transactionId);
+        digest.AddStatement(statement);
+        await engine.CommitTransactionAsync(session, transactionId, digest.Value);
+        await engine.EndSessionAsync(session);
     }
 
     public static TheoryData<string, string> InvalidExports()
@@ -244,6 +282,7 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
     [InlineData("default", "\"--\"", "", "StreamName")]
     [InlineData("default", "null", "", "StreamName")]
     [InlineData("default", "\"audit-stream\"", ""","Tags":{"":"x"}""", "Tags")]
+    [InlineData("default", "\"audit-stream\"", ",\"RecordFormat\":\"XML\"", "RecordFormat")]
     public async Task Invalid_streams_name_their_parameter(string? start, string streamName, string tags, string parameterName)
     {
         var name = await CreateLedgerAsync(Client);
@@ -281,6 +320,7 @@ public sealed class ControlPlaneTagAndJobTests : IAsyncLifetime
         Assert.Equal(RoleArn, stream.GetProperty("RoleArn").GetString());
         Assert.Equal(KinesisArn, stream.GetProperty("KinesisConfiguration").GetProperty("StreamArn").GetString());
         Assert.False(stream.GetProperty("KinesisConfiguration").GetProperty("AggregationEnabled").GetBoolean());
+        Assert.Equal("ION_BINARY", stream.GetProperty("RecordFormat").GetString());
         Assert.Equal(streamId, Assert.Single(listed.Json.GetProperty("Streams").EnumerateArray()).GetProperty("StreamId").GetString());
         Assert.Equal(200, canceled.Status);
         Assert.Equal(streamId, canceled.String("StreamId"));

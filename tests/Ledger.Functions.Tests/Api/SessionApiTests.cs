@@ -64,10 +64,13 @@ public sealed class SessionHostFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh ledger, created through the engine (the control plane has its own tests).</summary>
-    internal async Task<string> CreateLedgerAsync(string permissionsMode = "ALLOW_ALL")
+    internal Task<string> CreateLedgerAsync(string permissionsMode = "ALLOW_ALL") => CreateLedgerAsync(Host, "s-", permissionsMode);
+
+    /// <summary>A fresh ledger on <paramref name="host"/>'s engine, for tests of routes other than the control plane.</summary>
+    internal static async Task<string> CreateLedgerAsync(HandlerHost host, string prefix, string permissionsMode)
     {
-        var name = "s-" + Guid.NewGuid().ToString("N")[..16];
-        await Host.Services.GetRequiredService<LedgerEngine>().CreateLedgerAsync(name, permissionsMode, deletionProtection: false);
+        var name = prefix + Guid.NewGuid().ToString("N")[..16];
+        await host.Services.GetRequiredService<LedgerEngine>().CreateLedgerAsync(name, permissionsMode, deletionProtection: false);
         return name;
     }
 }

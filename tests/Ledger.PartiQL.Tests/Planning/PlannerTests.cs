@@ -160,6 +160,8 @@ public class PlannerTests
     [InlineData("INSERT INTO Vehicle SELECT VALUE v FROM Vehicle AS v", DiagnosticFacts.SubqueryReadsTableCode)]
     [InlineData("SELECT * FROM T AS t WHERE EXISTS(SELECT VALUE x FROM history(T) AS x)", DiagnosticFacts.SubqueryReadsTableCode)]
     [InlineData("SELECT v.Make, COUNT(*) AS n FROM Vehicle AS v", DiagnosticFacts.AggregateWithoutGroupCode)]
+    [InlineData("FROM Vehicle AS v, VehicleRegistration AS r WHERE v.VIN = r.VIN SET v.Color = 'Red'", DiagnosticFacts.DmlReadsAnotherSourceCode)]
+    [InlineData("FROM Vehicle AS v, history(Vehicle) AS h SET v.Color = 'Red'", DiagnosticFacts.DmlReadsAnotherSourceCode)]
     public void Semantic_rules(string text, string code)
     {
         var error = Plan(text).Diagnostics.FirstOrDefault();

@@ -4,7 +4,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { dom, dumpText, IonTypes, load } from 'ion-js';
+import { createRequire } from 'node:module';
+import { SendCommandCommand } from '@aws-sdk/client-qldb-session';
+import { dom, dumpBinary, dumpText, IonTypes, load } from 'ion-js';
+
+// The driver's own CommitDigest arithmetic (not in its public typings), so the raw-protocol path below computes the
+// digest exactly as the driver would.
+const { QldbHash } = createRequire(import.meta.url)('amazon-qldb-driver-nodejs/dist/src/QldbHash.js');
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -248,13 +254,120 @@ function checkError(step, error, label) {
 async function runStatement(txn, step, vars, label) {
   const statement = statementText(step, vars);
   const params = (step.get('params')?.elements() ?? []).map((p) => resolve(p, vars));
-  const result = await txn.execute(statement, ...params);
-  const rows = result.getResultList();
+  const rows = typeof txn.execute === 'function'
+    ? (await txn.execute(statement, ...params)).getResultList()
+    : await txn.executeRaw(statement, params);
   if (step.get('expect') && !rowsMatch(step, rows, vars)) {
     throw new Error(`${label}: ${statement}\n  expected: ${show(step.get('expect').elements())}\n  actual:   ${show(rows)}`);
   }
   for (const [name, pathValue] of step.get('capture')?.fields() ?? []) {
     vars.set(name, capture(rows, pathValue.stringValue()));
+  }
+}
+
+/**
+ * A transaction driven with raw SendCommand calls (the AWS SDK client the driver uses), for cases that hold several
+ * transactions open at once; it keeps the CommitDigest as the driver does.
+ */
+class RawTransaction {
+  constructor(client, ledgerName) {
+    this.client = client;
+    this.ledgerName = ledgerName;
+  }
+
+  async send(command) {
+    return this.client.send(new SendCommandCommand({ SessionToken: this.sessionToken, ...command }));
+  }
+
+  async start() {
+    this.sessionToken = (await this.send({ StartSession: { LedgerName: this.ledgerName } })).StartSession.SessionToken;
+    this.id = (await this.send({ StartTransaction: {} })).StartTransaction.TransactionId;
+    this.digest = QldbHash.toQldbHash(this.id);
+    return this;
+  }
+
+  async executeRaw(statement, params) {
+    let statementHash = QldbHash.toQldbHash(statement);
+    const holders = params.map((param) => {
+      const ionBinary = dumpBinary(param);
+      statementHash = statementHash.dot(QldbHash.toQldbHash(ionBinary));
+      return { IonBinary: ionBinary };
+    });
+    this.digest = this.digest.dot(statementHash);
+    let page = (await this.send({ ExecuteStatement: { TransactionId: this.id, Statement: statement, Parameters: holders } })).ExecuteStatement.FirstPage;
+    const rows = page.Values.map((holder) => dom.load(holder.IonBinary));
+    while (page.NextPageToken) {
+      page = (await this.send({ FetchPage: { TransactionId: this.id, NextPageToken: page.NextPageToken } })).FetchPage.Page;
+      rows.push(...page.Values.map((holder) => dom.load(holder.IonBinary)));
+    }
+    return rows;
+  }
+
+  async commit() {
+    try {
+      await this.send({ CommitTransaction: { TransactionId: this.id, CommitDigest: this.digest.getQldbHash() } });
+    } finally {
+      await this.send({ EndSession: {} }).catch(() => {});
+    }
+  }
+
+  async abort() {
+    await this.send({ AbortTransaction: {} });
+    await this.send({ EndSession: {} }).catch(() => {});
+  }
+}
+
+/**
+ * Runs a case whose labelled transactions interleave: each label gets its own session through raw SendCommand
+ * calls; unlabelled steps still run through the driver.
+ */
+export async function runInterleavedCase(driver, sessionClient, ledgerName, fixtures, testCase) {
+  const steps = caseSteps(fixtures, testCase);
+  const vars = new Map();
+  const open = new Map();
+  try {
+    for (const [index, step] of steps.entries()) {
+      const label = `${text(testCase, 'name')} step ${index + 1}`;
+      const transaction = text(step, 'transaction');
+      const ending = text(step, 'commit') ?? text(step, 'abort');
+      if (ending !== undefined) {
+        const raw = open.get(ending);
+        open.delete(ending);
+        if (text(step, 'abort') !== undefined) {
+          await raw.abort();
+          continue;
+        }
+        const error = await raw.commit().then(() => null, (e) => e);
+        if (step.get('expect_error')) {
+          checkError(step, error, `${label} commit`);
+        } else if (error) {
+          throw error;
+        }
+        continue;
+      }
+      if (transaction === undefined) {
+        const run = driver.executeLambda((txn) => runStatement(txn, step, vars, label));
+        if (step.get('expect_error')) {
+          checkError(step, await run.then(() => null, (e) => e), label);
+        } else {
+          await run;
+        }
+        continue;
+      }
+      if (!open.has(transaction)) {
+        open.set(transaction, await new RawTransaction(sessionClient, ledgerName).start());
+      }
+      const run = runStatement(open.get(transaction), step, vars, label);
+      if (step.get('expect_error')) {
+        checkError(step, await run.then(() => null, (e) => e), label);
+      } else {
+        await run;
+      }
+    }
+  } finally {
+    for (const raw of open.values()) {
+      await raw.abort().catch(() => {});
+    }
   }
 }
 

@@ -32,15 +32,15 @@ public sealed class SessionAuthorizer(PermissionEvaluator permissions, string re
     /// not usable.
     /// </summary>
     public async Task<SessionError?> CheckStatementAsync(
-        LedgerEngine engine, string principal, ExecuteStatementCommand command, IReadOnlyList<IonValue> parameters,
-        CancellationToken cancellationToken)
+        LedgerEngine engine, string principal, string sessionToken, string transactionId, string statement,
+        IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        ArgumentNullException.ThrowIfNull(command);
-        var required = StatementPermissions.Required(PartiQLParser.Parse(command.Statement), parameters);
+        ArgumentNullException.ThrowIfNull(statement);
+        var required = StatementPermissions.Required(PartiQLParser.Parse(statement), parameters);
         var tableNames = required.Where(access => access.Kind == AccessTargetKind.TableName)
             .Select(access => access.Table!).Distinct(StringComparer.Ordinal).ToList();
-        var scope = await engine.DescribeStatementScopeAsync(command.SessionToken, command.TransactionId, tableNames, cancellationToken);
+        var scope = await engine.DescribeStatementScopeAsync(sessionToken, transactionId, tableNames, cancellationToken);
         var ledgerName = scope.Ledger.Name;
         if (CheckSendCommand(principal, ledgerName) is { } refused)
         {

@@ -111,6 +111,9 @@ public sealed class StreamJournalToKinesisRequest
     [JsonPropertyName("StreamName")] public string? StreamName { get; init; }
 
     [JsonPropertyName("Tags")] public IReadOnlyDictionary<string, string?>? Tags { get; init; }
+
+    /// <summary>Our extension (QLDB always wrote Ion binary): <c>ION_BINARY</c> (default) or <c>JSON</c>.</summary>
+    [JsonPropertyName("RecordFormat")] public string? RecordFormat { get; init; }
 }
 
 /// <summary>The answer of StreamJournalToKinesis and CancelJournalKinesisStream.</summary>
@@ -150,6 +153,9 @@ public sealed class JournalKinesisStreamDescription
     [JsonPropertyName("ErrorCause")] public string? ErrorCause { get; init; }
 
     [JsonPropertyName("StreamName")] public required string StreamName { get; init; }
+
+    /// <summary>Our extension: the records' format, <c>ION_BINARY</c> or <c>JSON</c>.</summary>
+    [JsonPropertyName("RecordFormat")] public string? RecordFormat { get; init; }
 }
 
 public sealed class DescribeJournalKinesisStreamResponse

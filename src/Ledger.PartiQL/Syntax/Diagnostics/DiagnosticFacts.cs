@@ -36,6 +36,7 @@ public static class DiagnosticFacts
     public const string SubqueryReadsTableCode = "PQL0204";
     public const string AggregateWithoutGroupCode = "PQL0205";
     public const string ParameterCountCode = "PQL0206";
+    public const string DmlReadsAnotherSourceCode = "PQL0207";
 
     public static DiagnosticInfo UnexpectedCharacter(char c) =>
         Syntax(UnexpectedCharacterCode, $"unexpected character '{Printable(c)}'");
@@ -130,6 +131,10 @@ public static class DiagnosticFacts
     public static DiagnosticInfo ParameterCount(int expected, int supplied) =>
         new(ParameterCountCode, DiagnosticCategory.Semantic,
             $"the statement has {expected} parameter(s) but {supplied} value(s) were supplied");
+
+    public static DiagnosticInfo DmlReadsAnotherSource(string source) =>
+        new(DmlReadsAnotherSourceCode, DiagnosticCategory.Semantic,
+            $"a DML statement reads and modifies one table; its other FROM items must be paths from its aliases, not '{source}'");
 
     private static DiagnosticInfo Syntax(string code, string detail) => new(code, DiagnosticCategory.Syntax, detail);
 
