@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Ledger.Client.SigV4;
-using Ledger.Functions.Auth.Credentials;
-using Ledger.Functions.Auth.SigV4;
 
 namespace Ledger.Functions.Tests.Auth;
 
@@ -11,18 +9,6 @@ namespace Ledger.Functions.Tests.Auth;
 public sealed class SigV4RequestSignerTests
 {
     private const string Body = """{"StartSession":{"LedgerName":"vehicles"}}""";
-
-    private static SigV4Verifier Verifier()
-    {
-        var options = new LedgerAuthOptions();
-        options.AccessKeys.Add(new AccessKeyOptions
-        {
-            AccessKeyId = TestSigner.AccessKeyId,
-            SecretAccessKey = TestSigner.Secret,
-            Principal = "app",
-        });
-        return new SigV4Verifier(new ConfiguredCredentials(options), new FixedClock(TestSigner.SigningTime));
-    }
 
     private static HttpRequestMessage SignedRequest(string path, string secret = TestSigner.Secret)
     {
@@ -51,7 +37,7 @@ public sealed class SigV4RequestSignerTests
     [InlineData("/ledgers/vehicles/digest")]
     public void A_request_the_client_signs_is_accepted_by_the_handler(string path)
     {
-        var result = Verifier().Verify(AsArrived(SignedRequest(path), Body));
+        var result = SigV4VerifierTests.Verifier().Verify(AsArrived(SignedRequest(path), Body));
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("app", result.Principal);
@@ -60,7 +46,7 @@ public sealed class SigV4RequestSignerTests
     [Fact]
     public void A_changed_body_is_refused()
     {
-        var result = Verifier().Verify(AsArrived(SignedRequest("/"), Body.Replace("vehicles", "vehicleZ", StringComparison.Ordinal)));
+        var result = SigV4VerifierTests.Verifier().Verify(AsArrived(SignedRequest("/"), Body.Replace("vehicles", "vehicleZ", StringComparison.Ordinal)));
 
         Assert.False(result.Succeeded);
     }
@@ -68,7 +54,7 @@ public sealed class SigV4RequestSignerTests
     [Fact]
     public void A_wrong_secret_is_refused()
     {
-        var result = Verifier().Verify(AsArrived(SignedRequest("/", secret: "not-the-secret"), Body));
+        var result = SigV4VerifierTests.Verifier().Verify(AsArrived(SignedRequest("/", secret: "not-the-secret"), Body));
 
         Assert.False(result.Succeeded);
     }
