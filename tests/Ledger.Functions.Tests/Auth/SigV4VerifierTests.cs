@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ledger.Client.SigV4;
 using Ledger.Functions.Auth.Credentials;
 using Ledger.Functions.Auth.SigV4;
 
