@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ledger.Client.SigV4;
 using Ledger.Functions.Auth.Credentials;
 using Ledger.Functions.Auth.Permissions;
 using Ledger.Functions.Auth.SigV4;

@@ -1,5 +1,5 @@
 using System.Text;
-using Ledger.Functions.Auth.SigV4;
+using Ledger.Client.SigV4;
 
 namespace Ledger.Functions.Tests.Auth;
 

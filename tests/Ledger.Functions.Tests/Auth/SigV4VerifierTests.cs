@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ledger.Client.SigV4;
 using Ledger.Functions.Auth.Credentials;
 using Ledger.Functions.Auth.SigV4;
 
@@ -9,7 +10,7 @@ public sealed class SigV4VerifierTests
 {
     private const string Body = """{"StartSession":{"LedgerName":"vehicles"}}""";
 
-    private static SigV4Verifier Verifier(DateTimeOffset? now = null, string? sessionToken = null, string service = "qldb")
+    internal static SigV4Verifier Verifier(DateTimeOffset? now = null, string? sessionToken = null, string service = "qldb")
     {
         var options = new LedgerAuthOptions();
         options.AccessKeys.Add(new AccessKeyOptions

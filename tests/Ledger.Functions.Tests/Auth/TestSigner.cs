@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Ledger.Functions.Auth.SigV4;
+using Ledger.Client.SigV4;
 
 namespace Ledger.Functions.Tests.Auth;
 

@@ -1,3 +1,5 @@
+using Ledger.Client.SigV4;
+
 namespace Ledger.Functions.Auth.SigV4;
 
 /// <summary>

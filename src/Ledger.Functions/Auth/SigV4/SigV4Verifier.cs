@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Ledger.Client.SigV4;
 using Ledger.Functions.Auth.Credentials;
 
 namespace Ledger.Functions.Auth.SigV4;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Ledger.Functions.Auth.SigV4;
+namespace Ledger.Client.SigV4;
 
 /// <summary>
 /// The AWS Signature Version 4 computations as pure functions: canonical request, string to sign, signing

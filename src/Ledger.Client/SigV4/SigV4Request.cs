@@ -1,4 +1,4 @@
-namespace Ledger.Functions.Auth.SigV4;
+namespace Ledger.Client.SigV4;
 
 /// <summary>
 /// The parts of an HTTP request that an AWS Signature Version 4 signature covers, exactly as they arrived:

@@ -2,15 +2,19 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Security;
 
 namespace Ledger.Ion.Hash;
 
 /// <summary>
-/// SHA-256 (FIPS 180-4) in managed code, for the many short messages Ion Hash produces (one per struct field,
-/// usually a single 64-byte block). The platform implementation calls into the native crypto library, and for
-/// such short inputs the per-call interop and context set-up cost more than the compression itself.
+/// SHA-256 (FIPS 180-4) for the many short messages Ion Hash produces (one per struct field, usually a single
+/// 64-byte block). <see cref="System.Security.Cryptography.SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
+/// costs about 500 ns per call whatever the length (it sets up an EVP digest context each time), more than the
+/// compression itself. So the padding is done here and each block goes to OpenSSL's block function
+/// (<c>SHA256_Transform</c>, which uses the CPU's SHA extensions: about 55 ns a block against 290 ns for the
+/// managed compression below). Where libcrypto is not available (Windows, macOS) the managed compression is used.
 /// </summary>
-internal static class ManagedSha256
+internal static class BlockwiseSha256
 {
     private const int BlockSize = 64;
 
@@ -26,7 +30,14 @@ internal static class ManagedSha256
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ];
 
-    [InlineArray(8)]
+    /// <summary>Whether blocks go to OpenSSL; decided once by hashing a known message both ways.</summary>
+    private static readonly bool s_useOpenSsl = OpenSslTransformWorks();
+
+    /// <summary>
+    /// The chaining state <c>h[0..7]</c>, with room for all of OpenSSL's <c>SHA256_CTX</c> (28 words) because
+    /// <c>SHA256_Transform</c> takes a pointer to that struct (it only reads and writes <c>h</c>).
+    /// </summary>
+    [InlineArray(28)]
     private struct State
     {
         private uint _element;
@@ -38,8 +49,14 @@ internal static class ManagedSha256
         private uint _element;
     }
 
+    /// <summary>Whether blocks are compressed by OpenSSL (hardware SHA) rather than in managed code.</summary>
+    public static bool UsesOpenSsl => s_useOpenSsl;
+
     /// <summary>Computes the SHA-256 digest of <paramref name="input"/> into the first 32 bytes of <paramref name="destination"/>.</summary>
-    public static void HashData(ReadOnlySpan<byte> input, Span<byte> destination)
+    public static void HashData(ReadOnlySpan<byte> input, Span<byte> destination) => HashData(input, destination, s_useOpenSsl);
+
+    /// <summary>As <see cref="HashData(ReadOnlySpan{byte}, Span{byte})"/>, choosing the block function (tests cover both).</summary>
+    internal static void HashData(ReadOnlySpan<byte> input, Span<byte> destination, bool useOpenSsl)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, 32, nameof(destination));
         var state = default(State);
@@ -56,7 +73,7 @@ internal static class ManagedSha256
         var fullBlocks = input.Length / BlockSize;
         for (var i = 0; i < fullBlocks; i++)
         {
-            Compress(ref state, ref schedule, input.Slice(i * BlockSize, BlockSize));
+            CompressBlock(ref state, ref schedule, input.Slice(i * BlockSize, BlockSize), useOpenSsl);
         }
 
         // Padding: 0x80, zeros, then the message length in bits as a 64-bit big-endian integer.
@@ -68,10 +85,10 @@ internal static class ManagedSha256
         tail[remainder.Length] = 0x80;
         tail[(remainder.Length + 1)..^8].Clear();
         BinaryPrimitives.WriteUInt64BigEndian(tail[^8..], (ulong)input.Length * 8);
-        Compress(ref state, ref schedule, tail[..BlockSize]);
+        CompressBlock(ref state, ref schedule, tail[..BlockSize], useOpenSsl);
         if (tailLength > BlockSize)
         {
-            Compress(ref state, ref schedule, tail[BlockSize..]);
+            CompressBlock(ref state, ref schedule, tail[BlockSize..], useOpenSsl);
         }
 
         for (var i = 0; i < 8; i++)
@@ -79,6 +96,48 @@ internal static class ManagedSha256
             BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(i * 4, 4), state[i]);
         }
     }
+
+    private static void CompressBlock(ref State state, ref Schedule schedule, ReadOnlySpan<byte> block, bool useOpenSsl)
+    {
+        if (useOpenSsl)
+        {
+            OpenSslSha256Transform(ref state[0], ref MemoryMarshal.GetReference(block));
+        }
+        else
+        {
+            Compress(ref state, ref schedule, block);
+        }
+    }
+
+    private static bool OpenSslTransformWorks()
+    {
+        try
+        {
+            // Two blocks plus padding, so both the full-block loop and the tail go through OpenSSL.
+            Span<byte> message = stackalloc byte[100];
+            for (var i = 0; i < message.Length; i++)
+            {
+                message[i] = (byte)(i * 7);
+            }
+
+            Span<byte> expected = stackalloc byte[32];
+            Span<byte> actual = stackalloc byte[32];
+            HashData(message, expected, useOpenSsl: false);
+            HashData(message, actual, useOpenSsl: true);
+            return actual.SequenceEqual(expected);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    // One compression of a 64-byte block into c->h; short and non-blocking, so no GC transition is needed.
+    [DllImport("libcrypto.so.3", EntryPoint = "SHA256_Transform", ExactSpelling = true)]
+    [SuppressGCTransition]
+    [SuppressUnmanagedCodeSecurity]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern void OpenSslSha256Transform(ref uint context, ref byte block);
 
     private static void Compress(ref State state, ref Schedule schedule, ReadOnlySpan<byte> block)
     {
