@@ -1,17 +1,164 @@
+using Ledger.Client;
+using Ledger.Client.SigV4;
+using Ledger.Client.Session;
+using Ledger.Ion;
+
 namespace Ledger.Cli;
 
 /// <summary>Entry point of the <c>ledger</c> command-line tool.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = """
+        usage: ledger [global options] <command> [options]
+
+        commands:
+          create-ledger NAME [--permissions-mode STANDARD|ALLOW_ALL]
+          shell --ledger NAME [--format ion|json]      statements from stdin
+          digest --ledger NAME
+          proof revision --ledger NAME --block-address ADDR --document-id ID --out FILE
+          proof block --ledger NAME --block-address ADDR --out FILE
+          proof verify FILE                            offline
+
+        global options:
+          --endpoint URL (http://127.0.0.1:7071)  --ledger NAME  --region REGION (us-east-1)
+          --access-key-id ID  --secret-access-key KEY (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+
+        exit codes: 0 ok, 1 statement or verification failure, 2 usage, 3 connection or auth
+        """;
+
+    public static Task<int> Main(string[] args) =>
+        RunAsync(args, Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected, CancellationToken.None);
+
+    /// <summary>The whole CLI with its streams passed in, so tests run it in-process.</summary>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h")
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdin);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
         {
-            Console.Out.WriteLine("ledger: Ledger.Serverless command-line tool. Commands arrive with the CLI issue.");
-            return 0;
+            var options = CliOptions.Parse(args);
+            if (options.Help || options.Words.Count == 0)
+            {
+                await stdout.WriteLineAsync(Usage);
+                return options.Help ? ExitCodes.Ok : ExitCodes.Usage;
+            }
+
+            return await DispatchAsync(options, stdin, stdout, stderr, interactive, cancellationToken);
+        }
+        catch (UsageException error)
+        {
+            await stderr.WriteLineAsync($"ledger: {error.Message} Run 'ledger --help'.");
+            return ExitCodes.Usage;
+        }
+        catch (LedgerServiceException error)
+        {
+            await stderr.WriteLineAsync($"{error.ErrorType}: {Shell.OneLine(error.Message)}");
+            return error.IsAuthFailure ? ExitCodes.Connection : ExitCodes.Failure;
+        }
+        catch (HttpRequestException error)
+        {
+            await stderr.WriteLineAsync($"ledger: cannot reach the endpoint: {Shell.OneLine(error.Message)}");
+            return ExitCodes.Connection;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("ledger: the request timed out.");
+            return ExitCodes.Connection;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(
+        CliOptions options, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
+    {
+        var words = options.Words;
+        if (words is ["proof", "verify", var file])
+        {
+            // Offline: no endpoint, no credentials.
+            return await VerifyAsync(file, stdout, stderr, cancellationToken);
         }
 
-        Console.Error.WriteLine($"ledger: unknown command '{args[0]}'. Run 'ledger --help'.");
-        return 2;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var clientOptions = new LedgerClientOptions(options.Endpoint, new SigV4Credentials(options.AccessKeyId, options.SecretAccessKey), options.Region);
+        var control = new QldbControlPlaneClient(http, clientOptions);
+        switch (words)
+        {
+            case ["create-ledger", var name]:
+                await control.CreateLedgerAsync(name, options.Get("permissions-mode") ?? "STANDARD", deletionProtection: false, cancellationToken);
+                await stdout.WriteLineAsync($"Created ledger {name}.");
+                return ExitCodes.Ok;
+            case ["shell"]:
+                {
+                    await using var session = new QldbSessionClient(http, clientOptions, options.Require("ledger"));
+                    return await new Shell(session, stdout, stderr, options.Format, interactive).RunAsync(stdin, cancellationToken);
+                }
+
+            case ["digest"]:
+                {
+                    var digest = await control.GetDigestAsync(options.Require("ledger"), cancellationToken);
+                    var ion = IonStruct.Of(new IonField("digest", IonBlob.Of(digest.Digest.ToArray())), new IonField("digestTipAddress", digest.Tip.ToIon()));
+                    await stdout.WriteLineAsync(IonText.Write(ion, pretty: true));
+                    return ExitCodes.Ok;
+                }
+
+            case ["proof", "revision"]:
+                {
+                    var ledger = options.Require("ledger");
+                    var (address, documentId, output) = (options.Require("block-address"), options.Require("document-id"), options.Require("out"));
+                    var digest = await control.GetDigestAsync(ledger, cancellationToken);
+                    var result = await control.GetRevisionAsync(ledger, address, documentId, digest.Tip.ToIonText(), cancellationToken);
+                    return await SaveAsync(ProofBundle.Revision, ledger, digest, result, output, stdout, cancellationToken);
+                }
+
+            case ["proof", "block"]:
+                {
+                    var ledger = options.Require("ledger");
+                    var (address, output) = (options.Require("block-address"), options.Require("out"));
+                    var digest = await control.GetDigestAsync(ledger, cancellationToken);
+                    var result = await control.GetBlockAsync(ledger, address, digest.Tip.ToIonText(), cancellationToken);
+                    return await SaveAsync(ProofBundle.Block, ledger, digest, result, output, stdout, cancellationToken);
+                }
+
+            default:
+                throw new UsageException($"unknown command '{string.Join(' ', words)}'.");
+        }
+    }
+
+    private static async Task<int> SaveAsync(
+        string kind, string ledger, Journal.Model.LedgerDigest digest, ProofResult result, string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (result.ProofIonText is null)
+        {
+            throw new LedgerServiceException("MissingProof", "The service returned no proof for the digest tip.", 0);
+        }
+
+        await File.WriteAllTextAsync(output, ProofBundle.Write(kind, ledger, digest, result.IonText, result.ProofIonText), cancellationToken);
+        await stdout.WriteLineAsync($"Saved {kind} proof against digest tip {digest.Tip.ToIonText()} to {output}.");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> VerifyAsync(string file, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(file, cancellationToken);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot read {file}: {error.Message}");
+        }
+
+        var result = ProofBundle.Verify(text);
+        if (result.IsValid)
+        {
+            await stdout.WriteLineAsync($"Verified: {file} is consistent with its digest.");
+            return ExitCodes.Ok;
+        }
+
+        await stderr.WriteLineAsync($"Verification failed: {Shell.OneLine(result.ToString())}");
+        return ExitCodes.Failure;
     }
 }
