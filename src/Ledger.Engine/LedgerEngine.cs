@@ -201,6 +201,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync).
             var snapshot = Math.Max(sequencer.CommittedSize, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
             var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
+            session.ClearTransaction();
             session.Transaction = transaction;
             await SaveSessionAsync(session, cancellationToken);
             return transaction.Id;
@@ -236,10 +237,20 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 }
             }
 
-            var index = transaction.AddStatement(statement, parameters, QldbTime.ToTimestamp(_clock.GetUtcNow()));
-            var parsed = PartiQLParser.Parse(statement);
-            var values = await _executor.ExecuteAsync(transaction, parsed, parameters, index, cancellationToken);
-            return FirstPage(session, transaction, values);
+            var startTime = QldbTime.ToTimestamp(_clock.GetUtcNow());
+            var index = transaction.AddStatement(statement, parameters, startTime);
+            session.Statements.Add(new StatementInput(statement, [.. parameters], startTime));
+            try
+            {
+                var values = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), parameters, index, cancellationToken);
+                return FirstPage(session, transaction, values, index);
+            }
+            finally
+            {
+                // Failed or not, the statement is part of the transaction (and its digest): any instance that picks
+                // the transaction up re-executes it.
+                await SaveSessionAsync(session, CancellationToken.None);
+            }
         }
         finally
         {
@@ -287,12 +298,12 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         try
         {
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
-            if (!session.Pages.Remove(pageToken, out var remaining))
+            if (!session.Pages.Remove(pageToken, out var pending) && (pending = RebuiltPage(session, transaction, pageToken)) is null)
             {
                 throw new BadRequestException("The parameter NextPageToken is not valid");
             }
 
-            return NextPage(session, transaction, remaining);
+            return NextPage(session, transaction, pending);
         }
         finally
         {
@@ -363,7 +374,8 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     /// <summary>EndSession: forgets the session and any open transaction.</summary>
     public async Task EndSessionAsync(string sessionToken, CancellationToken cancellationToken = default)
     {
-        if (_sessions.TryRemove(sessionToken, out _))
+        var local = _sessions.TryRemove(sessionToken, out _);
+        if (local || await _ports.Sessions.GetAsync(sessionToken, cancellationToken) is not null)
         {
             await _ports.Sessions.DeleteAsync(sessionToken, cancellationToken);
             return;
@@ -474,9 +486,9 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
         if (!_sessions.TryGetValue(sessionToken, out var session))
         {
-            // Another instance may have created it; its transaction state is not shared yet (docs/engine.md).
-            var record = await _ports.Sessions.GetAsync(sessionToken, cancellationToken) ?? throw InvalidSessionException.NoSuchSession();
-            session = _sessions.GetOrAdd(sessionToken, _ => new Session(record.SessionToken, record.SessionId, record.LedgerName, record.CreatedAt));
+            // Another instance may have created it.
+            var shell = await _ports.Sessions.GetAsync(sessionToken, cancellationToken) ?? throw InvalidSessionException.NoSuchSession();
+            session = _sessions.GetOrAdd(sessionToken, _ => new Session(shell.SessionToken, shell.SessionId, shell.LedgerName, shell.CreatedAt));
         }
 
         await session.Gate.WaitAsync(cancellationToken);
@@ -485,6 +497,24 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Gate.Release();
             await DiscardSessionAsync(session, cancellationToken);
             throw InvalidSessionException.SessionExpired(session.Id);
+        }
+
+        try
+        {
+            // Read under the gate: the record then includes every command this instance finished for the session.
+            var record = await _ports.Sessions.GetAsync(sessionToken, cancellationToken);
+            if (record is null)
+            {
+                _sessions.TryRemove(sessionToken, out _);
+                throw InvalidSessionException.NoSuchSession();
+            }
+
+            await SynchronizeTransactionAsync(session, record, cancellationToken);
+        }
+        catch
+        {
+            session.Gate.Release();
+            throw;
         }
 
         return session;
@@ -507,8 +537,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     {
         if (_clock.GetUtcNow() - transaction.StartedAt > Limits.TransactionLifetime)
         {
-            session.Transaction = null;
-            session.Pages.Clear();
+            session.ClearTransaction();
             await DiscardSessionAsync(session, cancellationToken);
             throw InvalidSessionException.TransactionExpired(transaction.Id);
         }
@@ -522,8 +551,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
     private async Task CloseTransactionAsync(Session session, CancellationToken cancellationToken)
     {
-        session.Transaction = null;
-        session.Pages.Clear();
+        session.ClearTransaction();
         await SaveSessionAsync(session, cancellationToken);
     }
 
@@ -531,7 +559,12 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     {
         while (await _ports.Sessions.GetAsync(session.Token, cancellationToken) is { } record)
         {
-            var updated = record with { TransactionId = session.Transaction?.Id, TransactionStartedAt = session.Transaction?.StartedAt };
+            var updated = record with
+            {
+                TransactionId = session.Transaction?.Id,
+                TransactionStartedAt = session.Transaction?.StartedAt,
+                TransactionState = session.Transaction is { } transaction ? new TransactionState(transaction.Snapshot, session.Statements).Encode() : null,
+            };
             if (await _ports.Sessions.TryUpdateAsync(updated, cancellationToken))
             {
                 return;
@@ -539,24 +572,91 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
     }
 
-    private ResultPage FirstPage(Session session, LedgerTransaction transaction, IReadOnlyList<IonValue> values) =>
-        NextPage(session, transaction, new Queue<IonValue>(values));
+    private ResultPage FirstPage(Session session, LedgerTransaction transaction, IReadOnlyList<IonValue> values, int statementIndex) =>
+        NextPage(session, transaction, new PendingPage(new Queue<IonValue>(values), statementIndex, 0));
 
-    private ResultPage NextPage(Session session, LedgerTransaction transaction, Queue<IonValue> remaining)
+    // Page tokens name the statement and how many of its values were returned, so an instance that rebuilt the
+    // transaction can serve a token another instance handed out.
+    private ResultPage NextPage(Session session, LedgerTransaction transaction, PendingPage pending)
     {
-        var page = new List<IonValue>(Math.Min(remaining.Count, Limits.PageSize));
-        while (page.Count < Limits.PageSize && remaining.TryDequeue(out var value))
+        var page = new List<IonValue>(Math.Min(pending.Remaining.Count, Limits.PageSize));
+        while (page.Count < Limits.PageSize && pending.Remaining.TryDequeue(out var value))
         {
             page.Add(value);
         }
 
-        if (remaining.Count == 0)
+        if (pending.Remaining.Count == 0)
         {
             return new ResultPage(page, null);
         }
 
-        var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{transaction.Id}:{QldbId.New()}"));
-        session.Pages[token] = remaining;
+        var consumed = pending.Consumed + page.Count;
+        var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{transaction.Id}:{pending.StatementIndex}:{consumed}"));
+        session.Pages[token] = pending with { Consumed = consumed };
         return new ResultPage(page, token);
+    }
+
+    private static PendingPage? RebuiltPage(Session session, LedgerTransaction transaction, string pageToken)
+    {
+        string[] parts;
+        try
+        {
+            parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pageToken)).Split(':');
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        if (parts.Length != 3 || parts[0] != transaction.Id
+            || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var statementIndex)
+            || !int.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var consumed)
+            || !session.RebuiltResults.TryGetValue(statementIndex, out var values)
+            || consumed <= 0 || consumed >= values.Count)
+        {
+            return null;
+        }
+
+        return new PendingPage(new Queue<IonValue>(values.Skip(consumed)), statementIndex, consumed);
+    }
+
+    // The shared session record is the truth: when it names a transaction (or a statement of it) this instance does
+    // not hold, the transaction is rebuilt by re-executing its statements at its snapshot; when it names none, a
+    // transaction held here was committed or aborted through another instance.
+    private async Task SynchronizeTransactionAsync(Session session, SessionRecord record, CancellationToken cancellationToken)
+    {
+        if (record.TransactionId is null || record.TransactionState is null || record.TransactionStartedAt is null)
+        {
+            if (session.Transaction is not null)
+            {
+                session.ClearTransaction();
+            }
+
+            return;
+        }
+
+        var state = TransactionState.Decode(record.TransactionState);
+        if (session.Transaction?.Id == record.TransactionId && session.Statements.Count == state.Statements.Count)
+        {
+            return;
+        }
+
+        session.ClearTransaction();
+        var transaction = new LedgerTransaction(session.LedgerName, record.TransactionId, state.Snapshot, record.TransactionStartedAt.Value, _ports.Views, Limits);
+        foreach (var statement in state.Statements)
+        {
+            var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);
+            session.Statements.Add(statement);
+            try
+            {
+                session.RebuiltResults[index] = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken);
+            }
+            catch (LedgerException)
+            {
+                // It failed the first time too (same snapshot, same inputs): the client already has that error.
+            }
+        }
+
+        session.Transaction = transaction;
     }
 }

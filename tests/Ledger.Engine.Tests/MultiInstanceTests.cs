@@ -105,6 +105,40 @@ public sealed class MultiInstanceTests
         Assert.All(ids, id => Assert.Equal(Model.QldbId.Length, id.Length));
     }
 
+    [Fact]
+    public async Task A_transaction_started_on_one_instance_is_executed_fetched_and_committed_on_the_other()
+    {
+        await using var fixture = await EngineFixture.CreateAsync(Model.EngineLimits.Default with { PageSize = 2 });
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock, fixture.Engine.Limits);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        var first = fixture.Engine;
+
+        var session = await first.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await first.StartTransactionAsync(session);
+        const string Insert = "INSERT INTO Accounts << {'id': 1}, {'id': 2}, {'id': 3} >>";
+        var inserted = await first.ExecuteStatementAsync(session, transactionId, Insert);
+        var insertedRest = await second.FetchPageAsync(session, transactionId, inserted.NextPageToken!);
+        var reported = inserted.Values.Concat(insertedRest.Values).Select(v => ((IonString)((IonStruct)v)["documentId"]!).Value).Order().ToList();
+        const string Select = "SELECT VALUE a.id FROM Accounts AS a";
+        var firstPage = await second.ExecuteStatementAsync(session, transactionId, Select);
+        Assert.Equal(2, firstPage.Values.Count);
+        var rest = await first.FetchPageAsync(session, transactionId, firstPage.NextPageToken!);
+        var ids = firstPage.Values.Concat(rest.Values).Select(v => ((IonInt)v).ToInt64()).Order();
+        Assert.Equal([1L, 2L, 3L], ids);
+        const string Update = "UPDATE Accounts AS a SET a.touched = true WHERE a.id = 2";
+        await first.ExecuteStatementAsync(session, transactionId, Update);
+
+        var digest = EngineFixture.DriverDigest(transactionId, (Insert, []), (Select, []), (Update, []));
+        var outcome = await second.CommitTransactionAsync(session, transactionId, digest);
+        Assert.Equal(digest, outcome.CommitDigest);
+
+        // The block holds the documents the first instance reported, written once.
+        var block = (await fixture.BlocksAsync())[(int)outcome.SequenceNo!.Value];
+        Assert.Equal(reported, block.Revisions.Select(r => r.DocumentId).Distinct().Order().ToList());
+        await Assert.ThrowsAsync<BadRequestException>(() => first.ExecuteStatementAsync(session, transactionId, Select));
+        await first.EndSessionAsync(session);
+    }
+
     private static async Task<CommitOutcome> TransferAsync(LedgerEngine engine, string ledgerName, int from, int to) =>
         await RunOnAsync(
             engine,

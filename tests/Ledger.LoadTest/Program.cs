@@ -25,7 +25,7 @@ try
     byte[] blockBytes = [];
     if (mode is "engine" or "both")
     {
-        blockBytes = await RunEngineAsync(connection, options, writers, TimeSpan.FromSeconds(seconds));
+        blockBytes = await RunEngineAsync(connection, options, writers, TimeSpan.FromSeconds(seconds), Option("--engines", 1));
     }
 
     if (mode is "stream")
@@ -50,10 +50,14 @@ finally
 
 return 0;
 
-static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStorageOptions options, int writers, TimeSpan duration)
+// --engines N: N engines with their own ports over the same storage, writers spread over them (several handler
+// instances of one ledger; every instance sequences, docs/engine.md "Several instances").
+static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStorageOptions options, int writers, TimeSpan duration, int engineCount)
 {
     var ports = await AzureEnginePorts.CreateAsync(connection, TimeProvider.System, options);
     await using var engine = new LedgerEngine(ports, TimeProvider.System);
+    var others = Enumerable.Range(1, Math.Max(0, engineCount - 1)).Select(_ => new LedgerEngine(AzureEnginePorts.Create(connection, TimeProvider.System, options), TimeProvider.System)).ToList();
+    LedgerEngine[] engines = [engine, .. others];
     const string ledger = "load";
     await engine.CreateLedgerAsync(ledger, deletionProtection: false);
     var setup = await engine.StartSessionAsync(ledger);
@@ -67,6 +71,7 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
     var sessions = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => engine.StartSessionAsync(ledger)));
     await Task.WhenAll(sessions.Select((session, writer) => Task.Run(async () =>
     {
+        var writerEngine = engines[writer % engines.Length];
         for (var n = 0; stopwatch.Elapsed < deadline; n++)
         {
             var document = IonStruct.Of(
@@ -77,7 +82,7 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
             var started = stopwatch.Elapsed;
             try
             {
-                await CommitAsync(engine, session, "INSERT INTO Orders ?", [document]);
+                await CommitAsync(writerEngine, session, "INSERT INTO Orders ?", [document]);
                 latencies.Add((stopwatch.Elapsed - started).TotalMilliseconds);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -87,7 +92,12 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
         }
     })));
     var elapsed = stopwatch.Elapsed;
-    Report($"engine: single-insert transactions, {writers} writers", latencies.Count, elapsed, [.. latencies]);
+    Report($"engine: single-insert transactions, {writers} writers on {engines.Length} engine(s)", latencies.Count, elapsed, [.. latencies]);
+    foreach (var other in others)
+    {
+        await other.DisposeAsync();
+    }
+
     foreach (var (type, count) in failures)
     {
         Console.WriteLine($"  failed: {count} x {type}");

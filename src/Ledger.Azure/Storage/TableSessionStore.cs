@@ -99,6 +99,11 @@ public sealed class TableSessionStore : ISessionStore
             entity["TransactionStartedAt"] = started;
         }
 
+        if (session.TransactionState is { } state)
+        {
+            EntityChunks.Write(entity, state);
+        }
+
         return entity;
     }
 
@@ -109,5 +114,6 @@ public sealed class TableSessionStore : ISessionStore
         entity.GetDateTimeOffset("CreatedAt")!.Value,
         entity.GetString("TransactionId"),
         entity.GetDateTimeOffset("TransactionStartedAt"),
-        entity.ETag.ToString());
+        entity.ETag.ToString(),
+        EntityChunks.IsPresent(entity) ? EntityChunks.Read(entity) : null);
 }

@@ -2,7 +2,8 @@ namespace Ledger.Engine.Ports;
 
 /// <summary>
 /// What any instance needs to serve a session: who it belongs to, when it expires, and the open transaction's
-/// identity and start (the lifetime clock). <see cref="ETag"/> guards conditional writes.
+/// identity and start (the lifetime clock), and <see cref="TransactionState"/>: the open transaction's snapshot and
+/// statements as Ion binary, from which any instance rebuilds it. <see cref="ETag"/> guards conditional writes.
 /// </summary>
 public sealed record SessionRecord(
     string SessionToken,
@@ -11,7 +12,8 @@ public sealed record SessionRecord(
     DateTimeOffset CreatedAt,
     string? TransactionId,
     DateTimeOffset? TransactionStartedAt,
-    string? ETag = null);
+    string? ETag = null,
+    byte[]? TransactionState = null);
 
 /// <summary>
 /// Session state shared by all instances (Azure Table: partition = ledger, row = session token).

@@ -16,8 +16,29 @@ internal sealed class Session(string token, string id, string ledgerName, DateTi
     public LedgerTransaction? Transaction { get; set; }
 
     /// <summary>Pending result pages of the open transaction, by page token.</summary>
-    public Dictionary<string, Queue<Ledger.Ion.IonValue>> Pages { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PendingPage> Pages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The open transaction's statements as sent (persisted so that another instance can rebuild it).</summary>
+    public List<StatementInput> Statements { get; } = [];
+
+    /// <summary>
+    /// Results of statements this instance re-executed to rebuild the transaction, by statement index: a page token
+    /// another instance handed out is served from them.
+    /// </summary>
+    public Dictionary<int, IReadOnlyList<Ledger.Ion.IonValue>> RebuiltResults { get; } = [];
+
+    /// <summary>Forgets the open transaction and everything derived from it.</summary>
+    public void ClearTransaction()
+    {
+        Transaction = null;
+        Pages.Clear();
+        Statements.Clear();
+        RebuiltResults.Clear();
+    }
 
     /// <summary>Serializes the session's commands: a session is used by one client at a time.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 }
+
+/// <summary>The rest of a statement's result after a page: <paramref name="Consumed"/> values were already returned.</summary>
+internal sealed record PendingPage(Queue<Ledger.Ion.IonValue> Remaining, int StatementIndex, int Consumed);

@@ -103,6 +103,37 @@ public sealed class MultiInstanceStorageTests(AzuriteFixture azurite) : IAsyncLi
         Assert.True((await JournalAudit.VerifyAsync(ports.Journal, Ledger)).IsIntact);
     }
 
+    [Fact]
+    public async Task A_transaction_with_a_large_statement_moves_between_engines_and_commits_with_the_drivers_digest()
+    {
+        var ports = await AzureEnginePorts.CreateAsync(azurite.Connection, TimeProvider.System, _options);
+        await using var first = new LedgerEngine(ports, TimeProvider.System);
+        await using var second = new LedgerEngine(AzureEnginePorts.Create(azurite.Connection, TimeProvider.System, _options), TimeProvider.System);
+        await first.CreateLedgerAsync(Ledger, deletionProtection: false);
+        await SampleJournal.RunAsync(first, Ledger, "CREATE TABLE Accounts");
+
+        // A parameter over one Table property's 64 KiB makes the stored transaction state span several properties.
+        var note = IonString.Of(new string('n', 90_000));
+        var session = await first.StartSessionAsync(Ledger);
+        var transactionId = await second.StartTransactionAsync(session);
+        const string Insert = "INSERT INTO Accounts VALUE {'id': 1, 'note': ?}";
+        await first.ExecuteStatementAsync(session, transactionId, Insert, [note]);
+        const string Update = "UPDATE Accounts AS a SET a.balance = 3 WHERE a.id = 1";
+        await second.ExecuteStatementAsync(session, transactionId, Update);
+
+        var digest = new Hash32(IonHash.Compute(IonString.Of(transactionId)));
+        digest = QldbHash.Dot(digest, QldbHash.Dot(new Hash32(IonHash.Compute(IonString.Of(Insert))), new Hash32(IonHash.Compute(note))));
+        digest = QldbHash.Dot(digest, new Hash32(IonHash.Compute(IonString.Of(Update))));
+        var outcome = await first.CommitTransactionAsync(session, transactionId, digest);
+        await second.EndSessionAsync(session);
+
+        Assert.Equal(1, outcome.SequenceNo);
+        var rows = await SampleJournal.RunAsync(second, Ledger, "SELECT a.balance, a.note FROM Accounts AS a");
+        var row = (IonStruct)Assert.Single(rows);
+        Assert.Equal(3, ((IonInt)row["balance"]!).ToInt64());
+        Assert.Equal(note.Value, ((IonString)row["note"]!).Value);
+    }
+
     private static async Task<CommitOutcome> TransferAsync(LedgerEngine engine, int from, int to)
     {
         string[] statements =

@@ -10,7 +10,7 @@ public sealed class SigV4VerifierTests
 {
     private const string Body = """{"StartSession":{"LedgerName":"vehicles"}}""";
 
-    private static SigV4Verifier Verifier(DateTimeOffset? now = null, string? sessionToken = null, string service = "qldb")
+    internal static SigV4Verifier Verifier(DateTimeOffset? now = null, string? sessionToken = null, string service = "qldb")
     {
         var options = new LedgerAuthOptions();
         options.AccessKeys.Add(new AccessKeyOptions
