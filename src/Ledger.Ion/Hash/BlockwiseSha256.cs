@@ -68,12 +68,11 @@ internal static class BlockwiseSha256
         state[5] = 0x9b05688c;
         state[6] = 0x1f83d9ab;
         state[7] = 0x5be0cd19;
-        var schedule = default(Schedule);
 
         var fullBlocks = input.Length / BlockSize;
         for (var i = 0; i < fullBlocks; i++)
         {
-            CompressBlock(ref state, ref schedule, input.Slice(i * BlockSize, BlockSize), useOpenSsl);
+            CompressBlock(ref state, input.Slice(i * BlockSize, BlockSize), useOpenSsl);
         }
 
         // Padding: 0x80, zeros, then the message length in bits as a 64-bit big-endian integer.
@@ -85,10 +84,10 @@ internal static class BlockwiseSha256
         tail[remainder.Length] = 0x80;
         tail[(remainder.Length + 1)..^8].Clear();
         BinaryPrimitives.WriteUInt64BigEndian(tail[^8..], (ulong)input.Length * 8);
-        CompressBlock(ref state, ref schedule, tail[..BlockSize], useOpenSsl);
+        CompressBlock(ref state, tail[..BlockSize], useOpenSsl);
         if (tailLength > BlockSize)
         {
-            CompressBlock(ref state, ref schedule, tail[BlockSize..], useOpenSsl);
+            CompressBlock(ref state, tail[BlockSize..], useOpenSsl);
         }
 
         for (var i = 0; i < 8; i++)
@@ -97,7 +96,7 @@ internal static class BlockwiseSha256
         }
     }
 
-    private static void CompressBlock(ref State state, ref Schedule schedule, ReadOnlySpan<byte> block, bool useOpenSsl)
+    private static void CompressBlock(ref State state, ReadOnlySpan<byte> block, bool useOpenSsl)
     {
         if (useOpenSsl)
         {
@@ -105,7 +104,7 @@ internal static class BlockwiseSha256
         }
         else
         {
-            Compress(ref state, ref schedule, block);
+            Compress(ref state, block);
         }
     }
 
@@ -139,8 +138,10 @@ internal static class BlockwiseSha256
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern void OpenSslSha256Transform(ref uint context, ref byte block);
 
-    private static void Compress(ref State state, ref Schedule schedule, ReadOnlySpan<byte> block)
+    // The message schedule lives here rather than in HashData so the OpenSSL path does not zero 256 bytes a call.
+    private static void Compress(ref State state, ReadOnlySpan<byte> block)
     {
+        var schedule = default(Schedule);
         ref var w = ref schedule[0];
         ref var source = ref MemoryMarshal.GetReference(block);
         for (var t = 0; t < 16; t++)
