@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Ledger.Client;
 using Ledger.Client.Session;
 using Ledger.Ion;
@@ -9,7 +8,7 @@ using Ledger.Journal.Model;
 namespace Ledger.Cli;
 
 /// <summary>
-/// Reads PartiQL statements (split at newlines and at <c>;</c> outside quotes) and runs each in a transaction of its
+/// Reads PartiQL statements (see <see cref="StatementReader"/>) and runs each in a transaction of its
 /// own, unless between <c>start transaction</c> and <c>commit</c>/<c>abort</c>. Results go to stdout, timing and
 /// errors to stderr, so piped output is just the values.
 /// </summary>
@@ -17,6 +16,7 @@ internal sealed class Shell(QldbSessionClient session, TextWriter stdout, TextWr
 {
     private string? _transactionId;
     private CommitDigest? _digest;
+    private readonly StatementReader _reader = new();
 
     public async Task<int> RunAsync(TextReader stdin, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ internal sealed class Shell(QldbSessionClient session, TextWriter stdout, TextWr
                 break;
             }
 
-            foreach (var statement in Split(line))
+            foreach (var statement in _reader.Feed(line))
             {
                 try
                 {
@@ -51,6 +51,15 @@ internal sealed class Shell(QldbSessionClient session, TextWriter stdout, TextWr
             }
         }
 
+        if (_reader.Pending is { } incomplete)
+        {
+            await stderr.WriteLineAsync($"BadRequestException: the input ends inside a statement: {OneLine(incomplete)}");
+            if (!interactive)
+            {
+                return ExitCodes.Failure;
+            }
+        }
+
         if (_transactionId is not null)
         {
             // An unterminated transaction is abandoned rather than committed: the user never said commit.
@@ -62,36 +71,8 @@ internal sealed class Shell(QldbSessionClient session, TextWriter stdout, TextWr
         return ExitCodes.Ok;
     }
 
-    internal static IEnumerable<string> Split(string line)
-    {
-        var current = new StringBuilder();
-        char? quote = null;
-        foreach (var c in line)
-        {
-            if (quote is null && c == ';')
-            {
-                if (current.ToString().Trim() is { Length: > 0 } statement)
-                {
-                    yield return statement;
-                }
-
-                current.Clear();
-                continue;
-            }
-
-            if (c is '\'' or '"' or '`')
-            {
-                quote = quote is null ? c : quote == c ? null : quote;
-            }
-
-            current.Append(c);
-        }
-
-        if (current.ToString().Trim() is { Length: > 0 } last)
-        {
-            yield return last;
-        }
-    }
+    /// <summary>Splits one line when it holds only whole statements; see <see cref="StatementReader"/>.</summary>
+    internal static IEnumerable<string> Split(string line) => new StatementReader().Feed(line);
 
     private async Task RunStatementAsync(string statement, CancellationToken cancellationToken)
     {

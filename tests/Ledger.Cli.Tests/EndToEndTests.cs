@@ -16,7 +16,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         var ledger = await CreateLedgerAsync();
 
         var run = await Cli.RunAsync(["shell", "--endpoint", _handler.Endpoint, "--ledger", ledger],
-            "CREATE TABLE T\nINSERT INTO T {'a': 1}\nSELECT * FROM T\n");
+            "CREATE TABLE T\nINSERT INTO T {\n  'a': 1\n}\nSELECT * FROM T;\n");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var values = IonText.ParseAll(run.Stdout);

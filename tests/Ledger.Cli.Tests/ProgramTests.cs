@@ -36,4 +36,17 @@ public class ProgramTests
     [InlineData(";;", new string[0])]
     public void Shell_splits_lines_at_semicolons_outside_quotes(string line, string[] statements) =>
         Assert.Equal(statements, Shell.Split(line));
+
+    [Fact]
+    public void A_statement_continues_while_brackets_or_quotes_are_open()
+    {
+        var reader = new StatementReader();
+
+        Assert.Empty(reader.Feed("INSERT INTO T {"));
+        Assert.Empty(reader.Feed("  'a': 'x;"));
+        Assert.Empty(reader.Feed("y'"));
+        Assert.NotNull(reader.Pending);
+        Assert.Equal(["INSERT INTO T {\n  'a': 'x;\ny'\n}", "SELECT * FROM T"], reader.Feed("}; SELECT * FROM T"));
+        Assert.Null(reader.Pending);
+    }
 }
