@@ -70,6 +70,30 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_missing_ledger_exits_one_with_the_control_plane_error_type()
+    {
+        var run = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", "no-such-ledger"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("ResourceNotFoundException: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Digest_prints_the_digest_and_its_tip_as_ion()
+    {
+        var ledger = await CreateLedgerAsync();
+        await InsertAsync(ledger);
+
+        var run = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", ledger]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var digest = Assert.IsType<IonStruct>(IonText.Parse(run.Stdout));
+        Assert.Equal(32, Assert.IsType<IonBlob>(digest["digest"]).Bytes.Length);
+        Assert.IsType<IonStruct>(digest["digestTipAddress"]);
+    }
+
+    [Fact]
     public async Task Wrong_secret_exits_three()
     {
         var run = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", "nope", "--secret-access-key", "wrong"]);
