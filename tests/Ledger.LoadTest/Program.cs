@@ -12,20 +12,24 @@ using Ledger.Journal.Model;
 // Load on Azurite: single-insert transactions through the engine on the Azure ports with concurrent writers, and
 // the raw Table rates for entities of the same shape (the ceiling the engine's storage round trips are held to).
 // Usage: dotnet run -c Release --project tests/Ledger.LoadTest -- [--writers 64] [--seconds 20] [--mode engine|raw|both]
+//        [--engines 1] [--rate 0]   (--rate N: the writers start N transactions per second in all, 0 = back to back)
 //        ... -- --mode stream [--rate 500] [--seconds 20] [--pump-ms 500] [--storage azurite|memory]   (issue 9: stream latency)
 var writers = Option("--writers", 64);
 var seconds = Option("--seconds", 20);
 var mode = OptionText("--mode", "both");
 var connection = StorageConnection.ForDevelopmentStorage(
     Option("--blob-port", EnvironmentPort("AZURITE_BLOB_PORT", 10000)), Option("--table-port", EnvironmentPort("AZURITE_TABLE_PORT", 10002)));
-var options = new AzureStorageOptions("load" + Guid.NewGuid().ToString("N")[..10]);
+var prefix = "load" + Guid.NewGuid().ToString("N")[..10];
+var requests = new StorageRequestCounter(prefix);
+var options = new AzureStorageOptions(prefix) { RequestObserver = requests };
 Console.WriteLine($"Azurite {connection.TableEndpoint}, {writers} writers, {seconds} s per run, {Environment.ProcessorCount} cores, prefix {options.Prefix}");
 try
 {
-    byte[] blockBytes = [];
+    byte[] blockBytes;
+    EngineRun? engineRun = null;
     if (mode is "engine" or "both")
     {
-        blockBytes = await RunEngineAsync(connection, options, writers, TimeSpan.FromSeconds(seconds), Option("--engines", 1));
+        engineRun = await RunEngineAsync(connection, options, requests, writers, TimeSpan.FromSeconds(seconds), Option("--engines", 1), Option("--rate", 0));
     }
 
     if (mode is "stream")
@@ -35,12 +39,17 @@ try
 
     if (mode is "raw" or "both")
     {
-        if (blockBytes.Length == 0)
-        {
-            blockBytes = new byte[900];
-        }
+        blockBytes = engineRun?.LastBlock ?? new byte[900];
 
-        await RunRawAsync(connection, options, writers, TimeSpan.FromSeconds(seconds), blockBytes);
+        var batchCeiling = await RunRawAsync(connection, options, writers, TimeSpan.FromSeconds(seconds), blockBytes);
+        if (engineRun is not null)
+        {
+            // The engine's entity writes per second against what the same Azurite takes in batches of 100 into one
+            // partition, in the same run.
+            var engineEntities = engineRun.TransactionsPerSecond * engineRun.EntityOperationsPerTransaction;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ratio: engine {engineRun.TransactionsPerSecond:F1} tx/s x {engineRun.EntityOperationsPerTransaction:F2} storage operations per tx = {engineEntities:F0} operations/s; raw $batch of 100 ceiling {batchCeiling:F0} entities/s; engine at {100 * engineEntities / batchCeiling:F1}% of it; the ceiling allows {batchCeiling / engineRun.EntityOperationsPerTransaction:F0} tx/s at this many operations per tx"));
+        }
     }
 }
 finally
@@ -52,7 +61,7 @@ return 0;
 
 // --engines N: N engines with their own ports over the same storage, writers spread over them (several handler
 // instances of one ledger; every instance sequences, docs/engine.md "Several instances").
-static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStorageOptions options, int writers, TimeSpan duration, int engineCount)
+static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureStorageOptions options, StorageRequestCounter requests, int writers, TimeSpan duration, int engineCount, int rate)
 {
     var ports = await AzureEnginePorts.CreateAsync(connection, TimeProvider.System, options);
     await using var engine = new LedgerEngine(ports, TimeProvider.System);
@@ -66,14 +75,32 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
 
     var latencies = new ConcurrentBag<double>();
     var failures = new ConcurrentDictionary<string, int>();
+    var sessions = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => engine.StartSessionAsync(ledger)));
+    using var phases = new SequencerPhaseListener();
+    requests.Reset();
     var stopwatch = Stopwatch.StartNew();
     var deadline = stopwatch.Elapsed + duration;
-    var sessions = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => engine.StartSessionAsync(ledger)));
+    long scheduled = -1;
     await Task.WhenAll(sessions.Select((session, writer) => Task.Run(async () =>
     {
         var writerEngine = engines[writer % engines.Length];
         for (var n = 0; stopwatch.Elapsed < deadline; n++)
         {
+            if (rate > 0)
+            {
+                // The next start time of the shared schedule; a writer that is late starts at once.
+                var due = TimeSpan.FromSeconds((double)Interlocked.Increment(ref scheduled) / rate);
+                if (due >= duration)
+                {
+                    break;
+                }
+
+                if (due > stopwatch.Elapsed)
+                {
+                    await Task.Delay(due - stopwatch.Elapsed);
+                }
+            }
+
             var document = IonStruct.Of(
                 new IonField("orderId", IonString.Of($"w{writer}-{n}")),
                 new IonField("customer", IonString.Of("customer-" + (n % 97).ToString(CultureInfo.InvariantCulture))),
@@ -92,7 +119,11 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
         }
     })));
     var elapsed = stopwatch.Elapsed;
-    Report($"engine: single-insert transactions, {writers} writers on {engines.Length} engine(s)", latencies.Count, elapsed, [.. latencies]);
+    var paced = rate > 0 ? $", paced at {rate}/s" : string.Empty;
+    Report($"engine: single-insert transactions, {writers} writers on {engines.Length} engine(s){paced}", latencies.Count, elapsed, [.. latencies]);
+    var operations = requests.Operations;
+    requests.Report(latencies.Count);
+    phases.Report(elapsed);
     foreach (var other in others)
     {
         await other.DisposeAsync();
@@ -107,7 +138,7 @@ static async Task<byte[]> RunEngineAsync(StorageConnection connection, AzureStor
     var last = (await ports.Journal.ReadBlocksAsync(ledger, tip.Size - 1, tip.Size, 1)).Blocks[0];
     var audit = await JournalAudit.VerifyAsync(ports.Journal, ledger);
     Console.WriteLine($"  journal: {tip.Size} blocks, audit: {audit}");
-    return IonBinary.Write(last.ToIon(includeSystemRevisionData: true));
+    return new EngineRun(latencies.Count / elapsed.TotalSeconds, (double)operations / Math.Max(1, latencies.Count), IonBinary.Write(last.ToIon(includeSystemRevisionData: true)));
 }
 
 static async Task CommitAsync(LedgerEngine engine, string session, string statement, IonValue[] parameters)
@@ -121,7 +152,7 @@ static async Task CommitAsync(LedgerEngine engine, string session, string statem
 
 // The journal entity of a block (Hash, Chunks, D0) as the engine stores it, written three ways: one insert per
 // request by every writer, and entity group transactions of 10 and 100 into one partition, as a group commit does.
-static async Task RunRawAsync(StorageConnection connection, AzureStorageOptions options, int writers, TimeSpan duration, byte[] blockBytes)
+static async Task<double> RunRawAsync(StorageConnection connection, AzureStorageOptions options, int writers, TimeSpan duration, byte[] blockBytes)
 {
     var table = new TableServiceClient(connection).GetTableClient(options.Prefix + "Raw");
     await table.CreateIfNotExistsAsync();
@@ -135,6 +166,7 @@ static async Task RunRawAsync(StorageConnection connection, AzureStorageOptions 
 
     Console.WriteLine($"raw: entities shaped like a journal block entity ({blockBytes.Length} bytes of block Ion)");
     long next = 0;
+    var batchCeiling = 0.0;
     foreach (var (label, concurrency, batchSize) in new[] { ($"single inserts, {writers} writers", writers, 1), ("batches of 10, 1 writer", 1, 10), ("batches of 100, 1 writer", 1, 100), ($"batches of 100, {writers} writers (own partitions)", writers, 100) })
     {
         var latencies = new ConcurrentBag<double>();
@@ -166,9 +198,14 @@ static async Task RunRawAsync(StorageConnection connection, AzureStorageOptions 
         })));
         var elapsed = stopwatch.Elapsed;
         Report($"raw: {label}", latencies.Count * batchSize, elapsed, [.. latencies], batchSize == 1 ? "entities" : $"entities ({latencies.Count} requests)");
+        if (batchSize == 100 && concurrency == 1)
+        {
+            batchCeiling = latencies.Count * batchSize / elapsed.TotalSeconds;
+        }
     }
 
     await table.DeleteAsync();
+    return batchCeiling;
 }
 
 static void Report(string label, long count, TimeSpan elapsed, double[] latencies, string unit = "transactions")
@@ -193,3 +230,6 @@ string OptionText(string name, string fallback)
 
 static int EnvironmentPort(string variable, int fallback) =>
     Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+/// <summary>What the engine run measured, and its last block (the raw run writes entities of that shape).</summary>
+internal sealed record EngineRun(double TransactionsPerSecond, double EntityOperationsPerTransaction, byte[] LastBlock);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Ledger.Engine.Errors;
 using Ledger.Engine.Model;
@@ -240,7 +241,9 @@ public sealed class Sequencer : IAsyncDisposable
         var waiting = batch;
         for (var attempt = 1; ; attempt++)
         {
+            var started = Stopwatch.GetTimestamp();
             var (accepted, blocks, groupSummaries) = await BuildGroupAsync(waiting);
+            SequencerMetrics.RecordPhase(SequencerMetrics.BuildPhase, started);
             if (blocks.Count == 0)
             {
                 Acknowledge(accepted);
@@ -248,9 +251,12 @@ public sealed class Sequencer : IAsyncDisposable
             }
 
             var range = new CommitInfo(_size, _size + blocks.Count);
+            started = Stopwatch.GetTimestamp();
             var outcome = await _journal.TryAppendAsync(_ledgerName, blocks);
+            SequencerMetrics.RecordPhase(SequencerMetrics.AppendPhase, started);
             if (outcome == AppendOutcome.Appended)
             {
+                SequencerMetrics.RecordGroup(blocks.Count);
                 await CompleteAppendAsync(blocks, groupSummaries);
                 Acknowledge(accepted);
                 return;
@@ -263,7 +269,9 @@ public sealed class Sequencer : IAsyncDisposable
                 throw new CommitFailureException(range, $"Journal slot {range.FromSize} of ledger {_ledgerName} was taken {attempt} times in a row by other sequencers.", isFatal: false);
             }
 
+            started = Stopwatch.GetTimestamp();
             await CatchUpAsync();
+            SequencerMetrics.RecordPhase(SequencerMetrics.CatchUpPhase, started);
             waiting = accepted.Select(a => a.Commit).ToList();
         }
     }
@@ -359,7 +367,10 @@ public sealed class Sequencer : IAsyncDisposable
             nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
         }
 
+        var started = Stopwatch.GetTimestamp();
         await _journal.AddNodesAsync(_ledgerName, nodes);
+        SequencerMetrics.RecordPhase(SequencerMetrics.NodesPhase, started);
+        started = Stopwatch.GetTimestamp();
         foreach (var block in blocks)
         {
             await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
@@ -369,7 +380,10 @@ public sealed class Sequencer : IAsyncDisposable
             }
         }
 
+        SequencerMetrics.RecordPhase(SequencerMetrics.ViewsPhase, started);
+        started = Stopwatch.GetTimestamp();
         await _views.SetWatermarkAsync(_ledgerName, range.UntilSize);
+        SequencerMetrics.RecordPhase(SequencerMetrics.WatermarkPhase, started);
         AddToWindow(groupSummaries);
         _lastBlockHash = blocks[^1].Hashes.BlockHash;
         _lastTimestamp = blocks[^1].BlockTimestamp;
