@@ -184,14 +184,13 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     }
 
     /// <summary>StartTransaction: one open transaction per session; its snapshot is the views' watermark.</summary>
-    public async Task<string> StartTransactionAsync(string sessionToken, CancellationToken cancellationToken = default)
-    {
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+    public Task<string> StartTransactionAsync(string sessionToken, CancellationToken cancellationToken = default) =>
+        RunSessionCommandAsync(sessionToken, readFirst: false, async session =>
         {
             if (session.Transaction is { } open)
             {
                 await CheckTransactionLifetimeAsync(session, open, cancellationToken);
+                await VerifyRecordAsync(session, cancellationToken);
                 throw new BadRequestException("Transaction already open");
             }
 
@@ -205,23 +204,17 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Transaction = transaction;
             await SaveSessionAsync(session, cancellationToken);
             return transaction.Id;
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// ExecuteStatement: folds the statement into the CommitDigest (every accepted statement, even one that then
     /// fails), runs it, and returns the first page. A statement error does not abort the transaction.
     /// </summary>
-    public async Task<ResultPage> ExecuteStatementAsync(string sessionToken, string transactionId, string statement, IReadOnlyList<IonValue>? parameters = null, CancellationToken cancellationToken = default)
+    public Task<ResultPage> ExecuteStatementAsync(string sessionToken, string transactionId, string statement, IReadOnlyList<IonValue>? parameters = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        parameters ??= [];
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+        IReadOnlyList<IonValue> arguments = parameters ?? [];
+        return RunSessionCommandAsync(sessionToken, readFirst: false, async session =>
         {
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
             if (statement.Length is 0 || statement.Length > Limits.MaxStatementLength)
@@ -229,7 +222,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 throw new BadRequestException($"Statement length must be between 1 and {Limits.MaxStatementLength} characters", StatementErrorKind.Limit);
             }
 
-            foreach (var parameter in parameters)
+            foreach (var parameter in arguments)
             {
                 if (IonBinary.Write(parameter).Length > Limits.MaxParameterBytes)
                 {
@@ -238,24 +231,21 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             }
 
             var startTime = QldbTime.ToTimestamp(_clock.GetUtcNow());
-            var index = transaction.AddStatement(statement, parameters, startTime);
-            session.Statements.Add(new StatementInput(statement, [.. parameters], startTime));
+            var index = transaction.AddStatement(statement, arguments, startTime);
+            session.Statements.Add(new StatementInput(statement, [.. arguments], startTime));
             try
             {
-                var values = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), parameters, index, cancellationToken);
+                var values = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), arguments, index, cancellationToken);
                 return FirstPage(session, transaction, values, index);
             }
             finally
             {
                 // Failed or not, the statement is part of the transaction (and its digest): any instance that picks
-                // the transaction up re-executes it.
+                // the transaction up re-executes it. If the record moved meanwhile, this write fails and the whole
+                // command (result or error) is redone on the transaction rebuilt from the record.
                 await SaveSessionAsync(session, CancellationToken.None);
             }
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -263,11 +253,10 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     /// are ACTIVE as the open transaction sees them (its snapshot plus its own DDL); names of no active table are left
     /// out. Adds nothing to the transaction's read set and folds nothing into its digest.
     /// </summary>
-    public async Task<StatementScope> DescribeStatementScopeAsync(string sessionToken, string transactionId, IReadOnlyCollection<string> tableNames, CancellationToken cancellationToken = default)
+    public Task<StatementScope> DescribeStatementScopeAsync(string sessionToken, string transactionId, IReadOnlyCollection<string> tableNames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tableNames);
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+        return RunSessionCommandAsync(sessionToken, readFirst: true, async session =>
         {
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
@@ -284,18 +273,12 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             }
 
             return new StatementScope(ledger, tableIds);
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
+        }, cancellationToken);
     }
 
     /// <summary>FetchPage: the page a previous page's token names.</summary>
-    public async Task<ResultPage> FetchPageAsync(string sessionToken, string transactionId, string pageToken, CancellationToken cancellationToken = default)
-    {
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+    public Task<ResultPage> FetchPageAsync(string sessionToken, string transactionId, string pageToken, CancellationToken cancellationToken = default) =>
+        RunSessionCommandAsync(sessionToken, readFirst: true, async session =>
         {
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
             if (!session.Pages.Remove(pageToken, out var pending) && (pending = RebuiltPage(session, transaction, pageToken)) is null)
@@ -304,34 +287,35 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             }
 
             return NextPage(session, transaction, pending);
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// CommitTransaction: checks the client's CommitDigest ("Digests don't match"), then sequences the
     /// transaction. On OCC conflict the transaction is closed and nothing is stored. Returns the digest to echo.
     /// </summary>
-    public async Task<CommitOutcome> CommitTransactionAsync(string sessionToken, string transactionId, Hash32 commitDigest, CancellationToken cancellationToken = default)
-    {
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+    public Task<CommitOutcome> CommitTransactionAsync(string sessionToken, string transactionId, Hash32 commitDigest, CancellationToken cancellationToken = default) =>
+        RunSessionCommandAsync(sessionToken, readFirst: false, async session =>
         {
             var transaction = await OpenTransactionAsync(session, transactionId, cancellationToken);
             if (transaction.Digest != commitDigest)
             {
+                await VerifyRecordAsync(session, cancellationToken);
                 throw new BadRequestException("Digests don't match");
             }
 
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            var request = transaction.ToCommitRequest();
+
+            // Committed, conflicted or failed, the transaction is over: it is closed before it is sequenced, with a
+            // write conditional on the record this command started from. So only one instance can take a transaction
+            // to the sequencer, and a commit retried on an instance that still holds a transaction another instance
+            // committed fails the write, re-reads, and finds no open transaction.
+            await CloseTransactionAsync(session, cancellationToken);
             try
             {
                 var sequencer = await SequencerAsync(ledger);
                 await RenewLeaseIfDueAsync(ledger.Name, cancellationToken);
-                var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
+                var result = await sequencer.EnqueueAndWaitForCommitAsync(request, cancellationToken);
                 return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo);
             }
             catch (CommitFailureException failure)
@@ -345,31 +329,15 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
                 throw new CapacityExceededException("Capacity exceeded");
             }
-            finally
-            {
-                // Committed, conflicted or failed: the transaction is over either way.
-                await CloseTransactionAsync(session, cancellationToken);
-            }
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>AbortTransaction: discards the open transaction, if any.</summary>
-    public async Task AbortTransactionAsync(string sessionToken, CancellationToken cancellationToken = default)
-    {
-        var session = await EnterSessionAsync(sessionToken, cancellationToken);
-        try
+    public Task AbortTransactionAsync(string sessionToken, CancellationToken cancellationToken = default) =>
+        RunSessionCommandAsync(sessionToken, readFirst: false, async session =>
         {
             await CloseTransactionAsync(session, cancellationToken);
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     /// <summary>EndSession: forgets the session and any open transaction.</summary>
     public async Task EndSessionAsync(string sessionToken, CancellationToken cancellationToken = default)
@@ -477,7 +445,32 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         return await Sequencer.RecoverAsync(ledgerName, strandId, _ports.Journal, _ports.Views, _clock, _policy);
     }
 
-    private async Task<Session> EnterSessionAsync(string sessionToken, CancellationToken cancellationToken)
+    // Runs one session command under the session's gate. Commands that write the record (readFirst false) start
+    // from the record this instance last saw and write it with If-Match; when another instance moved the record
+    // meanwhile (StaleSessionException), the command is redone from a fresh read with the transaction rebuilt from it.
+    private async Task<T> RunSessionCommandAsync<T>(string sessionToken, bool readFirst, Func<Session, Task<T>> command, CancellationToken cancellationToken)
+    {
+        for (var read = readFirst; ; read = true)
+        {
+            var session = await EnterSessionAsync(sessionToken, read, cancellationToken);
+            try
+            {
+                return await command(session);
+            }
+            catch (StaleSessionException)
+            {
+                // What this instance held is out of date: forget it, so the next round rebuilds from the record.
+                session.ClearTransaction();
+                session.Record = null;
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+    }
+
+    private async Task<Session> EnterSessionAsync(string sessionToken, bool readRecord, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(sessionToken) || sessionToken.Length is < 4 or > 1024)
         {
@@ -501,15 +494,14 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
         try
         {
-            // Read under the gate: the record then includes every command this instance finished for the session.
-            var record = await _ports.Sessions.GetAsync(sessionToken, cancellationToken);
-            if (record is null)
+            if (readRecord || session.Record is null)
             {
-                _sessions.TryRemove(sessionToken, out _);
-                throw InvalidSessionException.NoSuchSession();
+                await ReadRecordAsync(session, cancellationToken);
             }
-
-            await SynchronizeTransactionAsync(session, record, cancellationToken);
+            else
+            {
+                session.RecordVerified = false;
+            }
         }
         catch
         {
@@ -520,10 +512,44 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         return session;
     }
 
+    // Read under the gate: the record then includes every command this instance finished for the session.
+    private async Task ReadRecordAsync(Session session, CancellationToken cancellationToken)
+    {
+        var record = await _ports.Sessions.GetAsync(session.Token, cancellationToken);
+        if (record is null)
+        {
+            _sessions.TryRemove(session.Token, out _);
+            throw InvalidSessionException.NoSuchSession();
+        }
+
+        await SynchronizeTransactionAsync(session, record, cancellationToken);
+        session.Record = record;
+        session.RecordVerified = true;
+    }
+
+    // Before a command fails because of what this instance holds of the session (no such transaction, one already
+    // open, a digest of other statements), or discards it: confirm the record did not move elsewhere, else redo.
+    private async Task VerifyRecordAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (session.RecordVerified)
+        {
+            return;
+        }
+
+        var current = await _ports.Sessions.GetAsync(session.Token, cancellationToken);
+        if (current is null || current.ETag != session.Record?.ETag)
+        {
+            throw new StaleSessionException();
+        }
+
+        session.RecordVerified = true;
+    }
+
     private async Task<LedgerTransaction> OpenTransactionAsync(Session session, string transactionId, CancellationToken cancellationToken)
     {
         if (session.Transaction is not { } transaction || transaction.Id != transactionId)
         {
+            await VerifyRecordAsync(session, cancellationToken);
             throw new BadRequestException("No open transaction");
         }
 
@@ -537,6 +563,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     {
         if (_clock.GetUtcNow() - transaction.StartedAt > Limits.TransactionLifetime)
         {
+            await VerifyRecordAsync(session, cancellationToken);
             session.ClearTransaction();
             await DiscardSessionAsync(session, cancellationToken);
             throw InvalidSessionException.TransactionExpired(transaction.Id);
@@ -555,21 +582,27 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         await SaveSessionAsync(session, cancellationToken);
     }
 
+    // Writes the session's transaction into the record the command started from, conditional on its ETag; nothing
+    // is written when nothing changed. A record moved by another instance throws StaleSessionException (redo).
     private async Task SaveSessionAsync(Session session, CancellationToken cancellationToken)
     {
-        while (await _ports.Sessions.GetAsync(session.Token, cancellationToken) is { } record)
+        var record = session.Record ?? throw new StaleSessionException();
+        var updated = record with
         {
-            var updated = record with
-            {
-                TransactionId = session.Transaction?.Id,
-                TransactionStartedAt = session.Transaction?.StartedAt,
-                TransactionState = session.Transaction is { } transaction ? new TransactionState(transaction.Snapshot, session.Statements).Encode() : null,
-            };
-            if (await _ports.Sessions.TryUpdateAsync(updated, cancellationToken))
-            {
-                return;
-            }
+            TransactionId = session.Transaction?.Id,
+            TransactionStartedAt = session.Transaction?.StartedAt,
+            TransactionState = session.Transaction is { } transaction ? new TransactionState(transaction.Snapshot, session.Statements).Encode() : null,
+        };
+        if (updated.TransactionId == record.TransactionId && updated.TransactionStartedAt == record.TransactionStartedAt
+            && (updated.TransactionState ?? []).AsSpan().SequenceEqual(record.TransactionState ?? []))
+        {
+            await VerifyRecordAsync(session, cancellationToken);
+            return;
         }
+
+        var etag = await _ports.Sessions.ReplaceIfMatchAsync(updated, cancellationToken) ?? throw new StaleSessionException();
+        session.Record = updated with { ETag = etag };
+        session.RecordVerified = true;
     }
 
     private ResultPage FirstPage(Session session, LedgerTransaction transaction, IReadOnlyList<IonValue> values, int statementIndex) =>

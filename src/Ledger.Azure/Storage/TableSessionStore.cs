@@ -44,23 +44,26 @@ public sealed class TableSessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default) =>
+        await ReplaceIfMatchAsync(session, cancellationToken) is not null;
+
+    /// <inheritdoc/>
+    public async ValueTask<string?> ReplaceIfMatchAsync(SessionRecord session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (session.ETag is null)
         {
-            return false;
+            return null;
         }
 
         await _storage.EnsureCreatedAsync(cancellationToken);
         try
         {
-            await _storage.Sessions.UpdateEntityAsync(ToEntity(session), new ETag(session.ETag), TableUpdateMode.Replace, cancellationToken);
-            return true;
+            return (await _storage.Sessions.UpdateEntityAsync(ToEntity(session), new ETag(session.ETag), TableUpdateMode.Replace, cancellationToken)).Value.ToString();
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            return false;
+            return null;
         }
     }
 

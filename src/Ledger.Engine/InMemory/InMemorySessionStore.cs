@@ -35,18 +35,23 @@ public sealed class InMemorySessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default) =>
+        await ReplaceIfMatchAsync(session, cancellationToken) is not null;
+
+    /// <inheritdoc/>
+    public ValueTask<string?> ReplaceIfMatchAsync(SessionRecord session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
             if (!_sessions.TryGetValue(session.SessionToken, out var current) || current.ETag != session.ETag)
             {
-                return ValueTask.FromResult(false);
+                return ValueTask.FromResult<string?>(null);
             }
 
-            _sessions[session.SessionToken] = session with { ETag = NextETag() };
-            return ValueTask.FromResult(true);
+            var etag = NextETag();
+            _sessions[session.SessionToken] = session with { ETag = etag };
+            return ValueTask.FromResult<string?>(etag);
         }
     }
 

@@ -29,6 +29,12 @@ public interface ISessionStore
     /// <summary>Replaces the session if its ETag still matches; false on a concurrent change.</summary>
     ValueTask<bool> TryUpdateAsync(SessionRecord session, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces the session if its ETag still matches and returns the new ETag (so the next write needs no read);
+    /// null on a concurrent change or when the session is gone.
+    /// </summary>
+    ValueTask<string?> ReplaceIfMatchAsync(SessionRecord session, CancellationToken cancellationToken = default);
+
     /// <summary>Forgets a session (ended or expired).</summary>
     ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using Ledger.Engine.Ports;
 using Ledger.Engine.Transactions;
 
 namespace Ledger.Engine.Sessions;
@@ -14,6 +15,20 @@ internal sealed class Session(string token, string id, string ledgerName, DateTi
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
     public LedgerTransaction? Transaction { get; set; }
+
+    /// <summary>
+    /// The shared record as this instance last read or wrote it, with its ETag: a command that writes the record
+    /// starts from it and writes with If-Match instead of reading first (a mismatch means another instance moved the
+    /// session: the command is redone from a fresh read). Null until this instance has read it.
+    /// </summary>
+    public SessionRecord? Record { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Record"/> is known to be current in the command under way: it read the record, or one of
+    /// its conditional writes succeeded. A command's failure that depends on session state is only reported once
+    /// this holds.
+    /// </summary>
+    public bool RecordVerified { get; set; }
 
     /// <summary>Pending result pages of the open transaction, by page token.</summary>
     public Dictionary<string, PendingPage> Pages { get; } = new(StringComparer.Ordinal);
