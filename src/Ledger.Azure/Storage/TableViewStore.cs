@@ -15,8 +15,9 @@ namespace Ledger.Azure.Storage;
 /// The views on Azure Table, all in one table with partitions by kind:
 /// documents <c>d|ledger|tableId</c> → <c>docId|version</c> (every revision kept, so a read at a snapshot takes the
 /// newest revision with <c>Seq &lt; snapshot</c>; one partition per table spreads a ledger's load over partitions);
-/// the catalog <c>c|ledger</c> → <c>tableId|version</c>; index entries <c>i|ledger|tableId|field|keyHash</c> →
-/// <c>docId|sequenceNo</c> (a candidate list, re-checked by the caller); the watermark <c>w|ledger</c>, ETag-guarded.
+/// the catalog <c>c|ledger</c> → <c>tableId|version</c>; index entries <c>i|ledger|tableId|field</c> →
+/// <c>keyHash|docId|sequenceNo</c> (a candidate list, re-checked by the caller; one partition per indexed field, so
+/// the entries of a whole group commit go in one batch); the watermark <c>w|ledger</c>, ETag-guarded.
 /// Each revision is stored as the binary Ion of its system record (<see cref="JournalRevision.ToIon"/> with data).
 /// </summary>
 public sealed class TableViewStore : IViewStore
@@ -32,9 +33,9 @@ public sealed class TableViewStore : IViewStore
     // number (a re-apply, another instance having applied meanwhile) reloads it from the table.
     private readonly ConcurrentDictionary<string, CatalogBefore> _catalogs = new(StringComparer.Ordinal);
 
-    // Per ledger, block writes still in flight (write-behind); bounded so that a long group does not flood the account.
+    // Per ledger, block writes not yet stored (write-behind): buffered until a read or the watermark needs them, then
+    // written together, so the blocks of one group commit share one batch per partition.
     private readonly ConcurrentDictionary<string, PendingWrites> _pending = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writeSlots = new(16);
 
     // Per ledger, the watermark this instance last wrote and its ETag: the next advance tries it without a read.
     private readonly ConcurrentDictionary<string, (long Size, ETag ETag)> _watermarks = new(StringComparer.Ordinal);
@@ -63,7 +64,7 @@ public sealed class TableViewStore : IViewStore
             // repeats the same index backfill), plus the block's own catalog revisions.
             var before = _catalogs.TryGetValue(ledgerName, out var cached) && cached.ValidBefore == block.SequenceNo
                 ? cached.Revisions
-                : await ReadCatalogRevisionsAsync(ledgerName, block.SequenceNo, cancellationToken);
+                : await ReadStoredCatalogRevisionsAsync(ledgerName, block.SequenceNo, cancellationToken);
             _catalogs.TryRemove(ledgerName, out _);
             catalogBefore = before;
             indexedBefore = IndexedFields(before);
@@ -91,8 +92,8 @@ public sealed class TableViewStore : IViewStore
         if (backfills.Count == 0 && block.Redactions.IsEmpty)
         {
             // The common block only adds rows that nothing else touches: write it behind, so that the blocks of one
-            // group commit are written side by side; reads and the watermark wait for it (see FlushAsync).
-            _pending.GetOrAdd(ledgerName, _ => new PendingWrites()).Add(block.SequenceNo, WriteBehindAsync(writes));
+            // group commit are written together; reads and the watermark wait for it (see FlushAsync).
+            _pending.GetOrAdd(ledgerName, _ => new PendingWrites()).Buffer(block.SequenceNo, writes);
         }
         else
         {
@@ -237,11 +238,13 @@ public sealed class TableViewStore : IViewStore
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
         await FlushAsync(ledgerName, snapshot);
-        var filter = TableFilter.Create($"PartitionKey eq {IndexPartition(ledgerName, tableId, field, key)} and Seq lt {snapshot}");
+        var keyPrefix = KeyHash(key) + StorageKeys.Separator;
+        var keyEnd = KeyHash(key) + StorageKeys.AfterSeparator;
+        var filter = TableFilter.Create($"PartitionKey eq {IndexPartition(ledgerName, tableId, field)} and RowKey ge {keyPrefix} and RowKey lt {keyEnd} and Seq lt {snapshot}");
         var candidates = new List<string>();
         await foreach (var entity in Table.QueryAsync(filter, 1000, [SequenceProperty], cancellationToken))
         {
-            var documentId = StorageKeys.Unescape(DocumentKeyOf(entity.RowKey).ToString());
+            var documentId = StorageKeys.Unescape(DocumentKeyOf(entity.RowKey)[keyPrefix.Length..].ToString());
             if (candidates.Count == 0 || candidates[^1] != documentId)
             {
                 candidates.Add(documentId);
@@ -280,8 +283,11 @@ public sealed class TableViewStore : IViewStore
     public async ValueTask<IReadOnlyList<TableDescriptor>> GetCatalogAsync(string ledgerName, long snapshot, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
-        await FlushAsync(ledgerName, snapshot);
-        var revisions = await ReadCatalogRevisionsAsync(ledgerName, snapshot, cancellationToken);
+        // Blocks never change, so the catalog revisions this instance holds for the blocks before ValidBefore are the
+        // catalog at any snapshot up to it: every transaction's table lookup is served without a query.
+        IEnumerable<DocumentRevision> revisions = _catalogs.TryGetValue(ledgerName, out var cached) && snapshot <= cached.ValidBefore
+            ? cached.Revisions.Where(r => r.SequenceNo < snapshot)
+            : await ReadStoredCatalogRevisionsAsync(ledgerName, snapshot, cancellationToken);
         return revisions
             .GroupBy(r => r.DocumentId, StringComparer.Ordinal)
             .Select(g => g.MaxBy(r => r.Version)!)
@@ -316,10 +322,10 @@ public sealed class TableViewStore : IViewStore
 
     private static string WatermarkPartition(string ledgerName) => StorageKeys.Join("w", StorageKeys.Escape(ledgerName));
 
-    // Index keys can be long (any Ion value's text), keys are at most 1 KiB: the partition names the key by a hash.
-    // A collision only adds candidates, which the caller re-checks.
-    private static string IndexPartition(string ledgerName, string tableId, string field, IndexKey key) =>
-        StorageKeys.Join("i", StorageKeys.Escape(ledgerName), StorageKeys.Escape(tableId), StorageKeys.Escape(field), KeyHash(key));
+    // One partition per indexed field; index keys can be long (any Ion value's text) and keys are at most 1 KiB, so
+    // the row key names the key by a hash. A collision only adds candidates, which the caller re-checks.
+    private static string IndexPartition(string ledgerName, string tableId, string field) =>
+        StorageKeys.Join("i", StorageKeys.Escape(ledgerName), StorageKeys.Escape(tableId), StorageKeys.Escape(field));
 
     private static string KeyHash(IndexKey key)
     {
@@ -358,8 +364,8 @@ public sealed class TableViewStore : IViewStore
         {
             if (revision.Data[field] is { } value)
             {
-                var partition = IndexPartition(ledgerName, revision.TableId, field, IndexKey.From(value));
-                var rowKey = StorageKeys.Escape(revision.DocumentId) + StorageKeys.Separator + StorageKeys.Number(revision.SequenceNo);
+                var partition = IndexPartition(ledgerName, revision.TableId, field);
+                var rowKey = KeyHash(IndexKey.From(value)) + StorageKeys.Separator + StorageKeys.Escape(revision.DocumentId) + StorageKeys.Separator + StorageKeys.Number(revision.SequenceNo);
                 yield return new TableEntity(partition, rowKey) { [SequenceProperty] = revision.SequenceNo };
             }
         }
@@ -383,8 +389,11 @@ public sealed class TableViewStore : IViewStore
         return fields;
     }
 
-    private async Task<List<DocumentRevision>> ReadCatalogRevisionsAsync(string ledgerName, long snapshot, CancellationToken cancellationToken)
+    // The catalog revisions of blocks before `snapshot` as stored, once this instance's buffered rows of those blocks
+    // are in place.
+    private async Task<List<DocumentRevision>> ReadStoredCatalogRevisionsAsync(string ledgerName, long snapshot, CancellationToken cancellationToken)
     {
+        await FlushAsync(ledgerName, snapshot);
         var filter = TableFilter.Create($"PartitionKey eq {CatalogPartition(ledgerName)} and Seq lt {snapshot}");
         var revisions = new List<DocumentRevision>();
         await foreach (var entity in Table.QueryAsync(filter, 1000, cancellationToken: cancellationToken))
@@ -431,26 +440,15 @@ public sealed class TableViewStore : IViewStore
 
     private sealed record CatalogBefore(long ValidBefore, IReadOnlyList<DocumentRevision> Revisions);
 
-    private async Task WriteBehindAsync(List<TableEntity> writes)
-    {
-        await _writeSlots.WaitAsync();
-        try
-        {
-            // Not the caller's token: the write outlives ApplyBlockAsync, and FlushAsync reports its outcome.
-            await TableBatches.UpsertAllAsync(Table, writes, CancellationToken.None);
-        }
-        finally
-        {
-            _writeSlots.Release();
-        }
-    }
-
-    // Waits for this instance's write-behind of the ledger's blocks before `before`: a read at a snapshot needs no
+    // Stores the buffered rows of every block this instance applied so far, together (one batch per partition and
+    // per 100 rows), and waits for the writes of the ledger's blocks before `before`: a read at a snapshot needs no
     // later block, and the engine reads at most at the watermark, so it rarely waits. A failed write is reported here
     // once; the sequencer then stops without advancing the watermark, and the next one re-applies from there.
     private async Task FlushAsync(string ledgerName, long before)
     {
-        if (!_pending.TryGetValue(ledgerName, out var pending) || pending.InFlight(before) is not { Length: > 0 } writes)
+        // Not the caller's token: the write is shared by every flusher, and each reports its outcome.
+        if (!_pending.TryGetValue(ledgerName, out var pending)
+            || pending.StartAndCollect(before, rows => TableBatches.UpsertAllAsync(Table, rows, CancellationToken.None)) is not { Length: > 0 } writes)
         {
             return;
         }
@@ -469,20 +467,33 @@ public sealed class TableViewStore : IViewStore
     private sealed class PendingWrites
     {
         private readonly Lock _gate = new();
+        private readonly List<TableEntity> _buffered = [];
         private readonly List<(long SequenceNo, Task Write)> _writes = [];
+        private long _firstBuffered = long.MaxValue;
 
-        public void Add(long sequenceNo, Task write)
+        public void Buffer(long sequenceNo, List<TableEntity> rows)
         {
             lock (_gate)
             {
-                _writes.Add((sequenceNo, write));
+                _buffered.AddRange(rows);
+                _firstBuffered = Math.Min(_firstBuffered, sequenceNo);
             }
         }
 
-        public Task[] InFlight(long before)
+        // When a block before `before` is still buffered, starts one write of everything buffered; then the writes
+        // that hold blocks before `before`.
+        public Task[] StartAndCollect(long before, Func<List<TableEntity>, Task> write)
         {
             lock (_gate)
             {
+                if (_firstBuffered < before)
+                {
+                    List<TableEntity> rows = [.. _buffered];
+                    _writes.Add((_firstBuffered, Task.Run(() => write(rows))));
+                    _buffered.Clear();
+                    _firstBuffered = long.MaxValue;
+                }
+
                 return [.. _writes.Where(w => w.SequenceNo < before).Select(w => w.Write)];
             }
         }
