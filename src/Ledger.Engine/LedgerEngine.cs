@@ -33,6 +33,11 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SequencerLease> _leases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextLeaseAttempt = new(StringComparer.Ordinal);
 
+    // Every transaction checks its ledger's record and reads the views' watermark: concurrent transactions share
+    // those reads, each joining one that started after it asked (as fresh as a read of its own).
+    private readonly FreshReads<LedgerRecord?> _ledgerReads;
+    private readonly FreshReads<long> _watermarkReads;
+
     /// <summary>Creates an engine over <paramref name="ports"/>.</summary>
     public LedgerEngine(EnginePorts ports, TimeProvider? clock = null, EngineLimits? limits = null, CommitPolicy? policy = null)
     {
@@ -41,6 +46,8 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         Limits = limits ?? EngineLimits.Default;
         _policy = policy ?? CommitPolicy.Default;
         _executor = new StatementExecutor(Limits);
+        _ledgerReads = new FreshReads<LedgerRecord?>(name => _ports.Ledgers.GetAsync(name).AsTask());
+        _watermarkReads = new FreshReads<long>(name => _ports.Views.GetWatermarkAsync(name).AsTask());
     }
 
     /// <summary>The quotas in force.</summary>
@@ -198,7 +205,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             var sequencer = await SequencerAsync(ledger);
             // The shared watermark, not this instance's sequencer: other instances may have sequenced since. A
             // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync).
-            var snapshot = Math.Max(sequencer.CommittedSize, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
+            var snapshot = Math.Max(sequencer.CommittedSize, await _watermarkReads.ReadAsync(ledger.Name, cancellationToken));
             var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
             session.ClearTransaction();
             session.Transaction = transaction;
@@ -417,7 +424,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
     private async Task<LedgerRecord> RequireActiveLedgerAsync(string ledgerName, CancellationToken cancellationToken)
     {
-        var ledger = await _ports.Ledgers.GetAsync(ledgerName, cancellationToken);
+        var ledger = await _ledgerReads.ReadAsync(ledgerName, cancellationToken);
         return ledger is { State: LedgerState.Active }
             ? ledger
             : throw new BadRequestException($"Ledger {ledgerName} does not exist or is not active");
