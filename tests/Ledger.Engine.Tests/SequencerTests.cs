@@ -11,9 +11,10 @@ namespace Ledger.Engine.Tests;
 
 public sealed class SequencerTests
 {
-    private static readonly TableDescriptor Table = new("0000000000000000000001", "T", TableStatus.Active, []);
+    internal static readonly TableDescriptor Table = new("0000000000000000000001", "T", TableStatus.Active, []);
 
-    private static CommitRequest Insert(long snapshot, ReadSet? reads = null) => new(
+    // A single-document insert into table T at the snapshot (the pipeline tests use it too).
+    internal static CommitRequest Insert(long snapshot, ReadSet? reads = null) => new(
         QldbId.New(),
         snapshot,
         reads ?? new ReadSet(),

@@ -15,10 +15,12 @@ namespace Ledger.Engine.Sequencing;
 /// <summary>
 /// The one writer of a ledger's journal. Commits wait in a queue; a single worker takes as many as the
 /// <see cref="CommitPolicy"/> allows, validates each read set against everything sequenced after its snapshot
-/// (including earlier members of the same group), builds one block per transaction, appends the group with one
-/// insert-if-absent write, stores the completed journal-tree nodes, applies the blocks to the views, advances the
-/// watermark, and only then acknowledges. A conflict fails one transaction with <see cref="OccConflictException"/>
-/// and changes nothing.
+/// (including earlier members of the same group and groups appended but not yet published), builds one block per
+/// transaction and appends the group with one insert-if-absent write. The group's completion (tree nodes, views,
+/// watermark, then publishing the new size and acknowledging) runs behind: while it is under way the worker builds
+/// and appends the next group, and completions run strictly in journal order, so a commit is acknowledged, and seen
+/// by new snapshots, only once its block and everything before it is durable and applied. A conflict fails one
+/// transaction with <see cref="OccConflictException"/> and changes nothing.
 /// </summary>
 public sealed class Sequencer : IAsyncDisposable
 {
@@ -41,6 +43,12 @@ public sealed class Sequencer : IAsyncDisposable
     private readonly Dictionary<string, TableDescriptor> _catalog = new(StringComparer.Ordinal);
     private long _windowStart;
     private long _size;
+
+    // The journal size appended so far (the next sequence number); ahead of _size while a completion runs.
+    private long _appended;
+
+    // The completion of the last appended group; each completion first waits for the one before it.
+    private Task _completion = Task.CompletedTask;
     private Hash32? _lastBlockHash;
     private IonTimestamp? _lastTimestamp;
     private TaskCompletionSource<LinkedCommitInfo> _commitTcs = NewCommitSource();
@@ -56,6 +64,7 @@ public sealed class Sequencer : IAsyncDisposable
         _policy = policy;
         _tree = tree;
         _size = tip.Size;
+        _appended = tip.Size;
         _windowStart = tip.Size;
         _lastBlockHash = tip.LastBlockHash;
         _worker = Task.Run(RunAsync);
@@ -145,6 +154,7 @@ public sealed class Sequencer : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _worker;
+        await _completion;
     }
 
     // Applies a durable block to the views, and carries out its redactions in the journal (the stored revision
@@ -213,27 +223,33 @@ public sealed class Sequencer : IAsyncDisposable
             {
                 // Whatever failed, no waiter of this batch may hang; each learns the range that did not commit.
                 var error = failure as CommitFailureException
-                    ?? new CommitFailureException(new CommitInfo(_size, _size + batch.Count), "The journal append failed.", isFatal: true, failure);
-                _fatal ??= error.IsFatal ? error : null;
+                    ?? new CommitFailureException(new CommitInfo(_appended, _appended + batch.Count), "The journal append failed.", isFatal: true, failure);
+                if (error.IsFatal)
+                {
+                    Interlocked.CompareExchange(ref _fatal, error, null);
+                }
+
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(error);
                 }
             }
 
-            if (_fatal is not null)
+            if (Volatile.Read(ref _fatal) is { } fatal)
             {
                 while (_queue.Reader.TryRead(out var rest))
                 {
-                    rest.Completion.TrySetException(_fatal);
+                    rest.Completion.TrySetException(fatal);
                 }
             }
         }
+
+        await _completion;
     }
 
     private async Task CommitBatchAsync(List<PendingCommit> batch)
     {
-        if (_fatal is { } fatal)
+        if (Volatile.Read(ref _fatal) is { } fatal)
         {
             throw fatal;
         }
@@ -250,15 +266,20 @@ public sealed class Sequencer : IAsyncDisposable
                 return;
             }
 
-            var range = new CommitInfo(_size, _size + blocks.Count);
+            var range = new CommitInfo(_appended, _appended + blocks.Count);
             started = Stopwatch.GetTimestamp();
             var outcome = await _journal.TryAppendAsync(_ledgerName, blocks);
             SequencerMetrics.RecordPhase(SequencerMetrics.AppendPhase, started);
             if (outcome == AppendOutcome.Appended)
             {
                 SequencerMetrics.RecordGroup(blocks.Count);
-                await CompleteAppendAsync(blocks, groupSummaries);
-                Acknowledge(accepted);
+                var nodes = Advance(blocks, groupSummaries);
+
+                // The next group may be built and appended while this one completes; at most one completion runs
+                // behind the worker, so the worker waits for the previous group's before it takes more commits.
+                var previous = _completion;
+                _completion = CompleteAppendAsync(previous, range, blocks, nodes, accepted);
+                await previous;
                 return;
             }
 
@@ -270,6 +291,7 @@ public sealed class Sequencer : IAsyncDisposable
             }
 
             started = Stopwatch.GetTimestamp();
+            await _completion;
             await CatchUpAsync();
             SequencerMetrics.RecordPhase(SequencerMetrics.CatchUpPhase, started);
             waiting = accepted.Select(a => a.Commit).ToList();
@@ -279,19 +301,20 @@ public sealed class Sequencer : IAsyncDisposable
     /// <summary>
     /// Advances this sequencer over blocks other instances appended (the journal is the shared truth): journal tree,
     /// chain, catalog and validation window move over them, and the views get them too (idempotent, so a block the
-    /// other instance applied already changes nothing; one it did not, because it died, is applied now).
+    /// other instance applied already changes nothing; one it did not, because it died, is applied now). Runs on the
+    /// worker once every completion of this instance's own groups has finished.
     /// </summary>
-    public async Task CatchUpAsync(CancellationToken cancellationToken = default)
+    private async Task CatchUpAsync(CancellationToken cancellationToken = default)
     {
         var tip = await _journal.GetTipAsync(_ledgerName, cancellationToken);
-        if (tip.Size <= _size)
+        if (tip.Size <= _appended)
         {
             return;
         }
 
-        var from = _size;
+        var from = _appended;
         var nodes = new List<JournalNode>();
-        for (var position = _size; position < tip.Size;)
+        for (var position = _appended; position < tip.Size;)
         {
             var page = await _journal.ReadBlocksAsync(_ledgerName, position, tip.Size, 100, cancellationToken);
             foreach (var block in page.Blocks)
@@ -320,6 +343,7 @@ public sealed class Sequencer : IAsyncDisposable
 
         await _journal.AddNodesAsync(_ledgerName, nodes, cancellationToken);
         await _views.SetWatermarkAsync(_ledgerName, tip.Size, cancellationToken);
+        _appended = tip.Size;
         PublishSize(new CommitInfo(from, tip.Size));
     }
 
@@ -328,7 +352,7 @@ public sealed class Sequencer : IAsyncDisposable
         var accepted = new List<(PendingCommit Commit, JournalBlock? Block)>();
         var blocks = new List<JournalBlock>();
         var groupSummaries = new List<WriteSummary>();
-        var next = _size;
+        var next = _appended;
         var previousHash = _lastBlockHash;
         var timestamp = Now();
         foreach (var pending in batch)
@@ -358,34 +382,64 @@ public sealed class Sequencer : IAsyncDisposable
         return (accepted, blocks, groupSummaries);
     }
 
-    private async Task CompleteAppendAsync(List<JournalBlock> blocks, List<WriteSummary> groupSummaries)
+    // The worker's own state moves over an appended group at once (the next group is built on it): journal tree,
+    // catalog, validation window, chain tip. Returns the tree nodes the group completed.
+    private List<JournalNode> Advance(List<JournalBlock> blocks, List<WriteSummary> groupSummaries)
     {
-        var range = new CommitInfo(_size, _size + blocks.Count);
         var nodes = new List<JournalNode>();
         foreach (var block in blocks)
         {
             nodes.AddRange(_tree.Append(block.Hashes.BlockHash));
-        }
-
-        // Tree nodes and views are independent and idempotent: they are written side by side, and both are in place
-        // before the new size is published (digests read the nodes, snapshots the views).
-        var nodesWrite = StoreNodesAsync(nodes);
-        var started = Stopwatch.GetTimestamp();
-        foreach (var block in blocks)
-        {
-            await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
             foreach (var revision in block.Revisions.Where(r => r.IsCatalog))
             {
                 _catalog[revision.DocumentId] = TableDescriptor.FromIon(revision.Data!);
             }
         }
 
-        SequencerMetrics.RecordPhase(SequencerMetrics.ViewsPhase, started);
-        await Task.WhenAll(nodesWrite, AdvanceWatermarkAsync(range.UntilSize));
         AddToWindow(groupSummaries);
         _lastBlockHash = blocks[^1].Hashes.BlockHash;
         _lastTimestamp = blocks[^1].BlockTimestamp;
-        PublishSize(range);
+        _appended = blocks[^1].SequenceNo + 1;
+        return nodes;
+    }
+
+    // After the previous group's completion: stores the group's tree nodes and applies it to the views side by side
+    // (independent and idempotent), advances the watermark, and only then publishes the new size and acknowledges.
+    // A failure here is fatal for this sequencer: the group is durable but not applied, and the next sequencer
+    // re-applies it from the watermark; its waiters, and those of any later group, learn that it did not commit.
+    private async Task CompleteAppendAsync(Task previous, CommitInfo range, List<JournalBlock> blocks, List<JournalNode> nodes, List<(PendingCommit Commit, JournalBlock? Block)> accepted)
+    {
+        try
+        {
+            await previous;
+            if (Volatile.Read(ref _fatal) is { } fatal)
+            {
+                throw fatal;
+            }
+
+            var nodesWrite = StoreNodesAsync(nodes);
+            var started = Stopwatch.GetTimestamp();
+            foreach (var block in blocks)
+            {
+                await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
+            }
+
+            SequencerMetrics.RecordPhase(SequencerMetrics.ViewsPhase, started);
+            await Task.WhenAll(nodesWrite, AdvanceWatermarkAsync(range.UntilSize));
+            PublishSize(range);
+            Acknowledge(accepted);
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            var error = failure is CommitFailureException { IsFatal: true } known
+                ? known
+                : new CommitFailureException(range, "Storing the journal tree or the views of appended blocks failed.", isFatal: true, failure);
+            Interlocked.CompareExchange(ref _fatal, error, null);
+            foreach (var (pending, _) in accepted)
+            {
+                pending.Completion.TrySetException(error);
+            }
+        }
     }
 
     // Moving the watermark waits for the view writes still in flight (write-behind), so this phase holds most of them.
