@@ -201,11 +201,13 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 throw new BadRequestException("Transaction already open");
             }
 
+            // The shared watermark, not this instance's sequencer: other instances may have sequenced since. A
+            // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync). It is
+            // read beside the ledger check (both started now, so neither is older than this command).
+            var watermark = _watermarkReads.ReadAsync(session.LedgerName, cancellationToken);
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
             var sequencer = await SequencerAsync(ledger);
-            // The shared watermark, not this instance's sequencer: other instances may have sequenced since. A
-            // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync).
-            var snapshot = Math.Max(sequencer.CommittedSize, await _watermarkReads.ReadAsync(ledger.Name, cancellationToken));
+            var snapshot = Math.Max(sequencer.CommittedSize, await watermark);
             var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
             session.ClearTransaction();
             session.Transaction = transaction;
