@@ -81,6 +81,7 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
     var stopwatch = Stopwatch.StartNew();
     var deadline = stopwatch.Elapsed + duration;
     long scheduled = -1;
+    var commands = new CommandTimes();
     await Task.WhenAll(sessions.Select((session, writer) => Task.Run(async () =>
     {
         var writerEngine = engines[writer % engines.Length];
@@ -109,7 +110,7 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
             var started = stopwatch.Elapsed;
             try
             {
-                await CommitAsync(writerEngine, session, "INSERT INTO Orders ?", [document]);
+                await CommitAsync(writerEngine, session, "INSERT INTO Orders ?", [document], commands);
                 latencies.Add((stopwatch.Elapsed - started).TotalMilliseconds);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -123,6 +124,7 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
     Report($"engine: single-insert transactions, {writers} writers on {engines.Length} engine(s){paced}", latencies.Count, elapsed, [.. latencies]);
     var operations = requests.Operations;
     requests.Report(latencies.Count);
+    commands.Report();
     phases.Report(elapsed);
     foreach (var other in others)
     {
@@ -141,13 +143,20 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
     return new EngineRun(latencies.Count / elapsed.TotalSeconds, (double)operations / Math.Max(1, latencies.Count), IonBinary.Write(last.ToIon(includeSystemRevisionData: true)));
 }
 
-static async Task CommitAsync(LedgerEngine engine, string session, string statement, IonValue[] parameters)
+// One transaction as a driver runs it; with `commands`, the time of each of its three commands is kept.
+static async Task CommitAsync(LedgerEngine engine, string session, string statement, IonValue[] parameters, CommandTimes? commands = null)
 {
+    var started = Stopwatch.GetTimestamp();
     var transactionId = await engine.StartTransactionAsync(session);
+    commands?.Start.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    started = Stopwatch.GetTimestamp();
     await engine.ExecuteStatementAsync(session, transactionId, statement, parameters);
+    commands?.Execute.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     var digest = new CommitDigest(transactionId);
     digest.AddStatement(statement, parameters);
+    started = Stopwatch.GetTimestamp();
     await engine.CommitTransactionAsync(session, transactionId, digest.Value);
+    commands?.Commit.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 }
 
 // The journal entity of a block (Hash, Chunks, D0) as the engine stores it, written three ways: one insert per
@@ -233,3 +242,23 @@ static int EnvironmentPort(string variable, int fallback) =>
 
 /// <summary>What the engine run measured, and its last block (the raw run writes entities of that shape).</summary>
 internal sealed record EngineRun(double TransactionsPerSecond, double EntityOperationsPerTransaction, byte[] LastBlock);
+
+/// <summary>How long each command of the engine run's transactions took.</summary>
+internal sealed class CommandTimes
+{
+    public ConcurrentBag<double> Start { get; } = [];
+
+    public ConcurrentBag<double> Execute { get; } = [];
+
+    public ConcurrentBag<double> Commit { get; } = [];
+
+    public void Report()
+    {
+        foreach (var (name, times) in new[] { ("StartTransaction", Start), ("ExecuteStatement", Execute), ("CommitTransaction", Commit) })
+        {
+            var sorted = times.Order().ToArray();
+            double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-18} ms p50 {Percentile(0.50):F1}, p95 {Percentile(0.95):F1}, p99 {Percentile(0.99):F1}"));
+        }
+    }
+}
