@@ -440,6 +440,9 @@ public sealed class TableViewStore : IViewStore
 
     private sealed record CatalogBefore(long ValidBefore, IReadOnlyList<DocumentRevision> Revisions);
 
+    /// <inheritdoc/>
+    ValueTask IViewStore.FlushAsync(string ledgerName, long before, CancellationToken cancellationToken) => new(FlushAsync(ledgerName, before));
+
     // Stores the buffered rows of every block this instance applied so far, together (one batch per partition and
     // per 100 rows), and waits for the writes of the ledger's blocks before `before`: a read at a snapshot needs no
     // later block, and the engine reads at most at the watermark, so it rarely waits. A failed write is reported here

@@ -25,6 +25,12 @@ public interface IViewStore
     /// </summary>
     ValueTask ApplyBlockAsync(string ledgerName, JournalBlock block, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts storing (and waits for) what <see cref="ApplyBlockAsync"/> left buffered for blocks before
+    /// <paramref name="before"/>, without moving the watermark; a store that writes through has nothing to do.
+    /// </summary>
+    ValueTask FlushAsync(string ledgerName, long before, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>Advances the watermark to <paramref name="size"/> (never backwards).</summary>
     ValueTask SetWatermarkAsync(string ledgerName, long size, CancellationToken cancellationToken = default);
 

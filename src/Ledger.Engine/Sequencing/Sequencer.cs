@@ -49,6 +49,9 @@ public sealed class Sequencer : IAsyncDisposable
 
     // The completion of the last appended group; each completion first waits for the one before it.
     private Task _completion = Task.CompletedTask;
+
+    // Set once the last appended group's blocks were handed to the views (blocks are applied in journal order).
+    private Task _applied = Task.CompletedTask;
     private Hash32? _lastBlockHash;
     private IonTimestamp? _lastTimestamp;
     private TaskCompletionSource<LinkedCommitInfo> _commitTcs = NewCommitSource();
@@ -278,7 +281,10 @@ public sealed class Sequencer : IAsyncDisposable
                 // The next group may be built and appended while this one completes; at most one completion runs
                 // behind the worker, so the worker waits for the previous group's before it takes more commits.
                 var previous = _completion;
-                _completion = CompleteAppendAsync(previous, range, blocks, nodes, accepted);
+                var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var previousApplied = _applied;
+                _applied = applied.Task;
+                _completion = CompleteAppendAsync(previousApplied, applied, previous, range, blocks, nodes, accepted);
                 await previous;
                 return;
             }
@@ -403,29 +409,44 @@ public sealed class Sequencer : IAsyncDisposable
         return nodes;
     }
 
-    // After the previous group's completion: stores the group's tree nodes and applies it to the views side by side
-    // (independent and idempotent), advances the watermark, and only then publishes the new size and acknowledges.
-    // A failure here is fatal for this sequencer: the group is durable but not applied, and the next sequencer
-    // re-applies it from the watermark; its waiters, and those of any later group, learn that it did not commit.
-    private async Task CompleteAppendAsync(Task previous, CommitInfo range, List<JournalBlock> blocks, List<JournalNode> nodes, List<(PendingCommit Commit, JournalBlock? Block)> accepted)
+    // Stores the group's tree nodes and view rows at once (idempotent, and invisible to snapshots below the group,
+    // so they need not wait for the previous group), then, after the previous group's completion, advances the
+    // watermark, and only then publishes the new size and acknowledges. Blocks are handed to the views in journal
+    // order (after the previous group's). A failure here is fatal for this sequencer: the group is durable but not
+    // applied, and the next sequencer re-applies it from the watermark; its waiters, and those of any later group,
+    // learn that it did not commit.
+    private async Task CompleteAppendAsync(
+        Task previousApplied, TaskCompletionSource applied, Task previous, CommitInfo range, List<JournalBlock> blocks, List<JournalNode> nodes, List<(PendingCommit Commit, JournalBlock? Block)> accepted)
     {
         try
         {
+            var nodesWrite = StoreNodesAsync(nodes);
+            Task viewsWrite;
+            try
+            {
+                await previousApplied;
+                var started = Stopwatch.GetTimestamp();
+                foreach (var block in blocks)
+                {
+                    await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
+                }
+
+                SequencerMetrics.RecordPhase(SequencerMetrics.ViewsPhase, started);
+                viewsWrite = _views.FlushAsync(_ledgerName, range.UntilSize).AsTask();
+            }
+            finally
+            {
+                applied.TrySetResult();
+            }
+
             await previous;
             if (Volatile.Read(ref _fatal) is { } fatal)
             {
                 throw fatal;
             }
 
-            var nodesWrite = StoreNodesAsync(nodes);
-            var started = Stopwatch.GetTimestamp();
-            foreach (var block in blocks)
-            {
-                await ApplyAsync(_ledgerName, _journal, _views, block, CancellationToken.None);
-            }
-
-            SequencerMetrics.RecordPhase(SequencerMetrics.ViewsPhase, started);
-            await Task.WhenAll(nodesWrite, AdvanceWatermarkAsync(range.UntilSize));
+            await Task.WhenAll(nodesWrite, viewsWrite);
+            await AdvanceWatermarkAsync(range.UntilSize);
             PublishSize(range);
             Acknowledge(accepted);
         }
