@@ -242,8 +242,8 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(new StatementInput(statement, [.. parameters], startTime));
             try
             {
-                var values = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), parameters, index, cancellationToken);
-                return FirstPage(session, transaction, values, index);
+                var result = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), parameters, index, cancellationToken);
+                return FirstPage(session, transaction, result.Values, index) with { ConsumedIOs = result.ConsumedIOs };
             }
             finally
             {
@@ -332,7 +332,10 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 var sequencer = await SequencerAsync(ledger);
                 await RenewLeaseIfDueAsync(ledger.Name, cancellationToken);
                 var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
-                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo);
+                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo)
+                {
+                    ConsumedIOs = new ConsumedIOs(0, transaction.WrittenEntryCount),
+                };
             }
             catch (CommitFailureException failure)
             {
@@ -649,7 +652,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(statement);
             try
             {
-                session.RebuiltResults[index] = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken);
+                session.RebuiltResults[index] = (await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
             }
             catch (LedgerException)
             {

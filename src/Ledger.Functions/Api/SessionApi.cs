@@ -129,14 +129,15 @@ public static class SessionApi
                 {
                     FirstPage = ToPage(page),
                     TimingInformation = Timing(),
-                    ConsumedIOs = ReadIOs(page),
+                    ConsumedIOs = ToUsage(page.ConsumedIOs),
                 },
             };
         }
 
+        // Results are computed whole by ExecuteStatement, so a fetched page consumed no IOs of its own.
         private SendCommandResult FetchPage(ResultPage page) => new()
         {
-            FetchPage = new FetchPageResult { Page = ToPage(page), TimingInformation = Timing(), ConsumedIOs = ReadIOs(page) },
+            FetchPage = new FetchPageResult { Page = ToPage(page), TimingInformation = Timing(), ConsumedIOs = ToUsage(page.ConsumedIOs) },
         };
 
         private async Task<SendCommandResult> CommitAsync(CommitTransactionCommand commit)
@@ -150,7 +151,7 @@ public static class SessionApi
                     TransactionId = outcome.TransactionId,
                     CommitDigest = outcome.CommitDigest.ToArray(),
                     TimingInformation = Timing(),
-                    ConsumedIOs = new IOUsage(0, 0),
+                    ConsumedIOs = ToUsage(outcome.ConsumedIOs),
                 },
             };
         }
@@ -173,8 +174,7 @@ public static class SessionApi
             NextPageToken = page.NextPageToken,
         };
 
-        // The engine does not meter storage reads yet; one read per value returned is the nearest honest figure.
-        private static IOUsage ReadIOs(ResultPage page) => new(page.Values.Count, 0);
+        private static IOUsage ToUsage(ConsumedIOs consumed) => new(consumed.ReadIOs, consumed.WriteIOs);
 
         private TimingInformation Timing() => new((long)clock.GetElapsedTime(started).TotalMilliseconds);
     }
