@@ -85,6 +85,19 @@ public sealed class SessionBindingTests(SessionHostFixture fixture) : IClassFixt
         Assert.Equal((0, 0), IOs(readCommit.Result("CommitTransaction")));
     }
 
+    [Fact]
+    public async Task Selecting_from_an_unknown_table_is_a_bad_request_naming_it()
+    {
+        var ledger = await fixture.CreateLedgerAsync("ALLOW_ALL");
+        var session = await fixture.Admin.StartSessionAsync(ledger);
+        var transaction = await session.BeginAsync();
+
+        var refused = await transaction.ExecuteAsync("SELECT * FROM NoSuchTable");
+
+        refused.AssertError(400, "BadRequestException");
+        Assert.Contains("No such variable named 'NoSuchTable'", refused.Message, StringComparison.Ordinal);
+    }
+
     private static (long Read, long Write) IOs(System.Text.Json.JsonElement result)
     {
         var usage = result.GetProperty("ConsumedIOs");
