@@ -242,7 +242,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(new StatementInput(statement, [.. parameters], startTime));
             try
             {
-                var result = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), parameters, index, cancellationToken);
+                var result = await _executor.ExecuteAsync(transaction, ParsedStatements.Parse(statement), parameters, index, cancellationToken);
                 return FirstPage(session, transaction, result.Values, index) with { ConsumedIOs = result.ConsumedIOs };
             }
             finally
