@@ -244,8 +244,8 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(new StatementInput(statement, [.. arguments], startTime));
             try
             {
-                var values = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement), arguments, index, cancellationToken);
-                return FirstPage(session, transaction, values, index);
+                var result = await _executor.ExecuteAsync(transaction, ParsedStatements.Parse(statement), arguments, index, cancellationToken);
+                return FirstPage(session, transaction, result.Values, index) with { ConsumedIOs = result.ConsumedIOs };
             }
             finally
             {
@@ -325,7 +325,10 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 var sequencer = await SequencerAsync(ledger);
                 await RenewLeaseIfDueAsync(ledger.Name, cancellationToken);
                 var result = await sequencer.EnqueueAndWaitForCommitAsync(request, cancellationToken);
-                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo);
+                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo)
+                {
+                    ConsumedIOs = new ConsumedIOs(0, transaction.WrittenEntryCount),
+                };
             }
             catch (CommitFailureException failure)
             {
@@ -691,7 +694,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(statement);
             try
             {
-                session.RebuiltResults[index] = await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken);
+                session.RebuiltResults[index] = (await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
             }
             catch (LedgerException)
             {

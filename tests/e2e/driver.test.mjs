@@ -8,7 +8,7 @@ import { QldbDriver, RetryConfig } from 'amazon-qldb-driver-nodejs';
 import { CreateLedgerCommand, DeleteLedgerCommand, QLDBClient } from '@aws-sdk/client-qldb';
 import { dom, load } from 'ion-js';
 import { localCredentials, startHandler } from './support/handler.mjs';
-import { QLDBSessionClient } from '@aws-sdk/client-qldb-session';
+import { QLDBSessionClient, SendCommandCommand } from '@aws-sdk/client-qldb-session';
 import { caseFiles, loadCases, loadFixtures, matches, runCase, runInterleavedCase, sharedPartiqlDir, unrunnableReason } from './support/partiql-suite.mjs';
 
 const region = 'us-east-1';
@@ -168,6 +168,52 @@ test('concurrent read-modify-write increments all succeed through OCC retries an
     assert.deepEqual([...new Set(retries)], ['OccConflictException']);
   } finally {
     driver.close();
+  }
+});
+
+test('the driver sees read IOs as documents read: a full scan reads the table, an indexed lookup the match', async () => {
+  const driver = driverFor(await createLedger('ios', 'ALLOW_ALL', handlers.memory));
+  const count = 25;
+  try {
+    await driver.executeLambda(async (txn) => {
+      await txn.execute('CREATE TABLE Vehicle');
+      await txn.execute('CREATE INDEX ON Vehicle (VIN)');
+    });
+    await driver.executeLambda((txn) => txn.execute('INSERT INTO Vehicle ?',
+      Array.from({ length: count }, (_, i) => ({ VIN: `VIN${i}`, Color: i === 3 ? 'Red' : 'Blue' }))));
+
+    const [scan, lookup] = await driver.executeLambda(async (txn) => [
+      await txn.execute("SELECT * FROM Vehicle AS v WHERE v.Color = 'Red'"),
+      await txn.execute("SELECT * FROM Vehicle WHERE VIN = 'VIN7'"),
+    ]);
+
+    assert.equal(scan.getResultList().length, 1);
+    assert.ok(scan.getConsumedIOs().getReadIOs() >= count, `full scan read IOs ${scan.getConsumedIOs().getReadIOs()}`);
+    assert.equal(lookup.getResultList().length, 1);
+    assert.equal(lookup.getConsumedIOs().getReadIOs(), 1);
+  } finally {
+    driver.close();
+  }
+});
+
+test('a session token used with another principal\'s signature is refused as an unknown session', async () => {
+  const ledger = await createLedger('bind');
+  const owner = new QLDBSessionClient({ endpoint: ledger.target.endpoint, region, credentials: admin });
+  const other = new QLDBSessionClient({ endpoint: ledger.target.endpoint, region, credentials: reader, maxAttempts: 1 });
+  try {
+    const started = await owner.send(new SendCommandCommand({ StartSession: { LedgerName: ledger.name } }));
+    const token = started.StartSession.SessionToken;
+
+    const refused = await other.send(new SendCommandCommand({ SessionToken: token, StartTransaction: {} })).then(() => null, (e) => e);
+    const ownerStarts = await owner.send(new SendCommandCommand({ SessionToken: token, StartTransaction: {} }));
+
+    assert.ok(refused, 'the other principal was refused');
+    assert.equal(refused.name, 'InvalidSessionException');
+    assert.equal(refused.$metadata.httpStatusCode, 400);
+    assert.match(ownerStarts.StartTransaction.TransactionId, /^[A-Za-z0-9]{22}$/);
+  } finally {
+    owner.destroy();
+    other.destroy();
   }
 });
 

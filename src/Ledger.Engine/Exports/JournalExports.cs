@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Ledger.Engine.Errors;
+using Ledger.Engine.Ledgers;
 using Ledger.Engine.Model;
 using Ledger.Engine.Ports;
 
@@ -77,6 +78,7 @@ public sealed partial class JournalExports
     private readonly IJournalExportStore _exports;
     private readonly EnginePorts _ports;
     private readonly TimeProvider _clock;
+    private readonly JobAdmission<JournalExportRecord> _admission;
 
     /// <summary>Creates the service over the export store and the engine's journal and ledgers.</summary>
     public JournalExports(IJournalExportStore exports, EnginePorts ports, TimeProvider? clock = null)
@@ -84,26 +86,20 @@ public sealed partial class JournalExports
         _exports = exports ?? throw new ArgumentNullException(nameof(exports));
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _clock = clock ?? TimeProvider.System;
+        _admission = new JobAdmission<JournalExportRecord>(
+            ports, MaxActiveExportsPerLedger, exports.ListAsync, e => e.IsInProgress,
+            ledger => $"Exceeded the limit of {MaxActiveExportsPerLedger} concurrent journal exports on ledger {ledger}");
     }
 
     /// <summary>ExportJournalToS3: validates, persists an IN_PROGRESS export and returns it.</summary>
-    public async Task<JournalExportRecord> ExportAsync(ExportRequest request, CancellationToken cancellationToken = default)
+    public Task<JournalExportRecord> ExportAsync(ExportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ledger = await _ports.Ledgers.GetAsync(request.LedgerName, cancellationToken)
-            ?? throw new ResourceNotFoundException("LEDGER", request.LedgerName);
-        if (ledger.State is not LedgerState.Active)
-        {
-            throw new ResourcePreconditionNotMetException("LEDGER", ledger.Name, $"Ledger {ledger.Name} is not active");
-        }
+        return _admission.AdmitAsync(request.LedgerName, _ => Validate(request, _clock.GetUtcNow()), (ledger, ct) => CreateAsync(ledger, request, ct), cancellationToken);
+    }
 
-        Validate(request, _clock.GetUtcNow());
-        var inProgress = (await _exports.ListAsync(ledger.Name, cancellationToken)).Count(e => e.IsInProgress);
-        if (inProgress >= MaxActiveExportsPerLedger)
-        {
-            throw new LimitExceededException($"Exceeded the limit of {MaxActiveExportsPerLedger} concurrent journal exports on ledger {ledger.Name}");
-        }
-
+    private async Task<JournalExportRecord> CreateAsync(LedgerRecord ledger, ExportRequest request, CancellationToken cancellationToken)
+    {
         var start = request.InclusiveStartTime < ledger.CreationDateTime ? ledger.CreationDateTime : request.InclusiveStartTime;
         while (true)
         {

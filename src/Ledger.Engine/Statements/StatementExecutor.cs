@@ -1,5 +1,6 @@
 using Ledger.Engine.Errors;
 using Ledger.Engine.Model;
+using Ledger.Engine.Sessions;
 using Ledger.Engine.Transactions;
 using Ledger.Ion;
 using Ledger.Ion.Binary;
@@ -20,7 +21,8 @@ namespace Ledger.Engine.Statements;
 /// </summary>
 internal sealed class StatementExecutor(EngineLimits limits)
 {
-    public async ValueTask<IReadOnlyList<IonValue>> ExecuteAsync(
+    /// <summary>Runs the statement; its result values and the IOs it consumed (documents read and written).</summary>
+    public async ValueTask<StatementResult> ExecuteAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
     {
         if (parsed.FirstError is { } error)
@@ -33,20 +35,23 @@ internal sealed class StatementExecutor(EngineLimits limits)
             throw new BadRequestException($"Evaluation Error: the statement has {parsed.ParameterCount} parameter(s) but {parameters.Count} value(s) were given", StatementErrorKind.Semantic);
         }
 
+        // DDL writes one catalog entry; a redaction writes one redaction entry.
         return parsed.Statement switch
         {
-            CreateTableStatement create => [await CreateTableAsync(transaction, create, cancellationToken)],
-            DropTableStatement drop => [await DropTableAsync(transaction, drop, cancellationToken)],
-            UndropTableStatement undrop => [await UndropTableAsync(transaction, undrop, cancellationToken)],
-            CreateIndexStatement index => [await CreateIndexAsync(transaction, index, cancellationToken)],
-            DropIndexStatement index => [await DropIndexAsync(transaction, index, cancellationToken)],
+            CreateTableStatement create => OneWrite(await CreateTableAsync(transaction, create, cancellationToken)),
+            DropTableStatement drop => OneWrite(await DropTableAsync(transaction, drop, cancellationToken)),
+            UndropTableStatement undrop => OneWrite(await UndropTableAsync(transaction, undrop, cancellationToken)),
+            CreateIndexStatement index => OneWrite(await CreateIndexAsync(transaction, index, cancellationToken)),
+            DropIndexStatement index => OneWrite(await DropIndexAsync(transaction, index, cancellationToken)),
             InsertStatement insert => await InsertAsync(transaction, parsed, insert, parameters, statementIndex, cancellationToken),
-            ExecStatement exec => [await ExecAsync(transaction, exec, parameters, cancellationToken)],
+            ExecStatement exec => await ExecAsync(transaction, exec, parameters, cancellationToken),
             SelectStatement => await QueryAsync(transaction, parsed, parameters, cancellationToken),
             DeleteStatement or UpdateStatement => await DmlAsync(transaction, parsed, parameters, statementIndex, cancellationToken),
             _ => throw new BadRequestException($"Unsupported PartiQL feature: {parsed.Statement.GetType().Name.Replace("Statement", string.Empty, StringComparison.Ordinal)} statements are not available yet", StatementErrorKind.Unsupported),
         };
     }
+
+    private static StatementResult OneWrite(IonValue row) => new([row], new ConsumedIOs(0, 1));
 
     private async ValueTask<StatementPlan> PlanAsync(LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
     {
@@ -62,7 +67,7 @@ internal sealed class StatementExecutor(EngineLimits limits)
 
     private EvaluationContext Context(LedgerTransaction transaction) => new(transaction.CurrentStatementTime, transaction.Id);
 
-    private async ValueTask<IReadOnlyList<IonValue>> QueryAsync(
+    private async ValueTask<StatementResult> QueryAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(transaction, parsed, parameters, cancellationToken);
@@ -80,10 +85,10 @@ internal sealed class StatementExecutor(EngineLimits limits)
             throw EvaluationError(e);
         }
 
-        return values;
+        return new StatementResult(values, new ConsumedIOs(source.DocumentsRead, 0));
     }
 
-    private async ValueTask<IReadOnlyList<IonValue>> DmlAsync(
+    private async ValueTask<StatementResult> DmlAsync(
         LedgerTransaction transaction, ParseResult parsed, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(transaction, parsed, parameters, cancellationToken);
@@ -101,9 +106,10 @@ internal sealed class StatementExecutor(EngineLimits limits)
 
         var table = await ResolveTableAsync(transaction, tableName, cancellationToken);
         IReadOnlyList<DmlChange> changes;
+        var source = new TransactionDocumentSource(transaction);
         try
         {
-            changes = await DmlEvaluator.EvaluateAsync(plan, new TransactionDocumentSource(transaction), parameters, Context(transaction), cancellationToken);
+            changes = await DmlEvaluator.EvaluateAsync(plan, source, parameters, Context(transaction), cancellationToken);
         }
         catch (Exception e) when (e is EvaluationException or DocumentPathException or NotSupportedException)
         {
@@ -136,7 +142,7 @@ internal sealed class StatementExecutor(EngineLimits limits)
             }
         }
 
-        return rows;
+        return new StatementResult(rows, new ConsumedIOs(source.DocumentsRead, rows.Count));
     }
 
     private static BadRequestException EvaluationError(Exception e) => e switch
@@ -255,7 +261,7 @@ internal sealed class StatementExecutor(EngineLimits limits)
         return TableIdRow(table.TableId);
     }
 
-    private async ValueTask<IReadOnlyList<IonValue>> InsertAsync(
+    private async ValueTask<StatementResult> InsertAsync(
         LedgerTransaction transaction, ParseResult parsed, InsertStatement insert, IReadOnlyList<IonValue> parameters, int statementIndex, CancellationToken cancellationToken)
     {
         // The planner refuses what QLDB refuses before anything is evaluated: a read-only target (committed view,
@@ -278,10 +284,10 @@ internal sealed class StatementExecutor(EngineLimits limits)
             rows.Add(IonStruct.Of(new IonField("documentId", IonString.Of(id))));
         }
 
-        return rows;
+        return new StatementResult(rows, new ConsumedIOs(0, rows.Count));
     }
 
-    private static async ValueTask<IonValue> ExecAsync(LedgerTransaction transaction, ExecStatement exec, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
+    private static async ValueTask<StatementResult> ExecAsync(LedgerTransaction transaction, ExecStatement exec, IReadOnlyList<IonValue> parameters, CancellationToken cancellationToken)
     {
         if (exec.Procedure != "redact_revision")
         {
@@ -328,7 +334,7 @@ internal sealed class StatementExecutor(EngineLimits limits)
         transaction.Redact(target);
 
         // The result row is the redactionInfo entry the block will carry: {blockAddress, tableId, documentId, version}.
-        return target.ToIon();
+        return new StatementResult([target.ToIon()], new ConsumedIOs(history.Count, 1));
     }
 
     private static string? IndexField(Expression expression) => expression switch
@@ -360,3 +366,6 @@ internal sealed class StatementExecutor(EngineLimits limits)
         }
     }
 }
+
+/// <summary>A statement's result values and the IOs that producing them consumed.</summary>
+internal sealed record StatementResult(IReadOnlyList<IonValue> Values, Sessions.ConsumedIOs ConsumedIOs);

@@ -67,6 +67,7 @@ public sealed class JournalStreams
     private readonly IJournalStreamStore _streams;
     private readonly EnginePorts _ports;
     private readonly TimeProvider _clock;
+    private readonly JobAdmission<JournalStreamRecord> _admission;
 
     /// <summary>Creates the service over the stream store and the engine's journal and ledgers.</summary>
     public JournalStreams(IJournalStreamStore streams, EnginePorts ports, TimeProvider? clock = null)
@@ -74,19 +75,20 @@ public sealed class JournalStreams
         _streams = streams ?? throw new ArgumentNullException(nameof(streams));
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _clock = clock ?? TimeProvider.System;
+        _admission = new JobAdmission<JournalStreamRecord>(
+            ports, MaxActiveStreamsPerLedger, streams.ListAsync, s => s.IsLive,
+            ledger => $"Exceeded the limit of {MaxActiveStreamsPerLedger} active streams on ledger {ledger}");
     }
 
     /// <summary>StreamJournalToKinesis: validates, persists an ACTIVE stream, and returns it.</summary>
-    public async Task<JournalStreamRecord> CreateAsync(StreamRequest request, CancellationToken cancellationToken = default)
+    public Task<JournalStreamRecord> CreateAsync(StreamRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ledger = await _ports.Ledgers.GetAsync(request.LedgerName, cancellationToken)
-            ?? throw new ResourceNotFoundException("LEDGER", request.LedgerName);
-        if (ledger.State is not LedgerState.Active)
-        {
-            throw new ResourcePreconditionNotMetException("LEDGER", ledger.Name, $"Ledger {ledger.Name} is not active");
-        }
+        return _admission.AdmitAsync(request.LedgerName, _ => Validate(request, _clock.GetUtcNow()), (ledger, ct) => CreateAsync(ledger, request, ct), cancellationToken);
+    }
 
+    private static void Validate(StreamRequest request, DateTimeOffset now)
+    {
         if (!LedgerNames.IsValid(request.StreamName))
         {
             throw new InvalidParameterException("StreamName", $"Invalid stream name: {request.StreamName}");
@@ -97,7 +99,6 @@ public sealed class JournalStreams
             throw new InvalidParameterException("KinesisConfiguration", "KinesisConfiguration.StreamArn is required");
         }
 
-        var now = _clock.GetUtcNow();
         if (request.InclusiveStartTime > now)
         {
             throw new InvalidParameterException("InclusiveStartTime", "InclusiveStartTime must be in the past");
@@ -107,13 +108,11 @@ public sealed class JournalStreams
         {
             throw new InvalidParameterException("ExclusiveEndTime", "ExclusiveEndTime must be later than InclusiveStartTime");
         }
+    }
 
-        var live = (await _streams.ListAsync(ledger.Name, cancellationToken)).Count(s => s.IsLive);
-        if (live >= MaxActiveStreamsPerLedger)
-        {
-            throw new LimitExceededException($"Exceeded the limit of {MaxActiveStreamsPerLedger} active streams on ledger {ledger.Name}");
-        }
-
+    private async Task<JournalStreamRecord> CreateAsync(LedgerRecord ledger, StreamRequest request, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
         var start = request.InclusiveStartTime < ledger.CreationDateTime ? ledger.CreationDateTime : request.InclusiveStartTime;
         while (true)
         {

@@ -291,6 +291,9 @@ internal sealed class LedgerTransaction
         _redactions.Add(target);
     }
 
+    /// <summary>What the commit persists, for its WriteIOs: document revisions, catalog entries and redactions.</summary>
+    public int WrittenEntryCount => _writes.Count + _catalogWrites.Count + _redactions.Count;
+
     /// <summary>The commit request for the sequencer.</summary>
     public CommitRequest ToCommitRequest() => new(
         Id,

@@ -10,10 +10,14 @@ namespace Ledger.Engine.Transactions;
 /// <summary>
 /// The PartiQL evaluator's <see cref="IDocumentSource"/> over a transaction's snapshot. Every call goes through
 /// <see cref="LedgerTransaction"/>, which records what was read for OCC: document ids for id lookups, index keys
-/// for index lookups, the whole table for scans.
+/// for index lookups, the whole table for scans. <see cref="DocumentsRead"/> meters what was read from storage for
+/// QLDB's ReadIOs: every document a scan visits, only the matches of an index or id lookup.
 /// </summary>
 internal sealed class TransactionDocumentSource(LedgerTransaction transaction) : IDocumentSource
 {
+    /// <summary>Documents, revisions and catalog entries read so far, counted per read (a join's inner side per pass).</summary>
+    public long DocumentsRead { get; private set; }
+
     /// <inheritdoc/>
     public async IAsyncEnumerable<SourceRow> ReadAsync(
         SourcePlan source, IReadOnlyList<IonValue> keys, (IonValue? Start, IonValue? End) historyBounds, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -24,7 +28,9 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction) :
         {
             case SourceKind.UserView:
                 var table = await ResolveAsync(source.Table!, cancellationToken);
-                foreach (var (id, data) in await UserRowsAsync(table, source.Access, keys, cancellationToken))
+                var rows = await UserRowsAsync(table, source.Access, keys, cancellationToken);
+                DocumentsRead += rows.Count;
+                foreach (var (id, data) in rows)
                 {
                     yield return new SourceRow(data, id);
                 }
@@ -32,7 +38,9 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction) :
                 break;
             case SourceKind.CommittedView:
                 var committedTable = await ResolveAsync(source.Table!, cancellationToken);
-                foreach (var revision in await CommittedRowsAsync(committedTable, source.Access, keys, cancellationToken))
+                var committed = await CommittedRowsAsync(committedTable, source.Access, keys, cancellationToken);
+                DocumentsRead += committed.Count;
+                foreach (var revision in committed)
                 {
                     yield return new SourceRow(revision.ToSystemRecord(), revision.DocumentId);
                 }
@@ -46,7 +54,9 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction) :
 
                 break;
             case SourceKind.UserTables:
-                foreach (var entry in await transaction.ReadCatalogAsync(cancellationToken))
+                var catalog = await transaction.ReadCatalogAsync(cancellationToken);
+                DocumentsRead += catalog.Count;
+                foreach (var entry in catalog)
                 {
                     yield return new SourceRow(entry.ToIon(), null);
                 }
@@ -165,6 +175,8 @@ internal sealed class TransactionDocumentSource(LedgerTransaction transaction) :
             revisions.AddRange(await transaction.ReadHistoryAsync(table.TableId, null, cancellationToken));
         }
 
+        // Every revision read counts, also those the time bounds then leave out.
+        DocumentsRead += revisions.Count;
         return WithinBounds(revisions, start, end);
     }
 

@@ -19,8 +19,9 @@ public static class SessionApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var authorizer = CreateAuthorizer(routes.ServiceProvider);
+        var binding = routes.ServiceProvider.GetRequiredService<SessionTokenBinding>();
         routes.MapPost("/", (HttpContext context, LedgerEngine engine, TimeProvider clock, ILoggerFactory loggers) =>
-            SendCommandAsync(context, engine, authorizer, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
+            SendCommandAsync(context, engine, authorizer, binding, clock, loggers)).RequireSigV4(SignedProtocol.QldbSession);
         return routes;
     }
 
@@ -36,11 +37,12 @@ public static class SessionApi
     /// 500, which drivers retry on a fresh session, and is logged without the request's tokens, statement or values.
     /// </summary>
     public static async Task<IResult> SendCommandAsync(
-        HttpContext context, LedgerEngine engine, SessionAuthorizer authorizer, TimeProvider clock, ILoggerFactory loggers)
+        HttpContext context, LedgerEngine engine, SessionAuthorizer authorizer, SessionTokenBinding binding, TimeProvider clock, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(loggers);
         var read = await SessionRequests.ReadAsync(context);
@@ -53,7 +55,7 @@ public static class SessionApi
         var started = clock.GetTimestamp();
         try
         {
-            var call = new SessionCall(engine, authorizer, clock, started, context.GetLedgerPrincipal()!.Name, context.RequestAborted);
+            var call = new SessionCall(engine, authorizer, binding, clock, started, context.GetLedgerPrincipal()!.Name, context.RequestAborted);
             return SessionResults.Ok(await call.RunAsync(command));
         }
         catch (SessionProtocolException refusal)
@@ -73,9 +75,14 @@ public static class SessionApi
         }
     }
 
-    /// <summary>One command's run: the engine call, the permission checks before it and the answer's shape.</summary>
+    /// <summary>
+    /// One command's run: the permission checks before it, the engine call and the answer's shape. Every command on a
+    /// session first opens the session token for the caller: a token another principal was given is refused as an
+    /// unknown session, and the caller needs <c>qldb:SendCommand</c> on the session's ledger for every sub-command.
+    /// </summary>
     private sealed class SessionCall(
-        LedgerEngine engine, SessionAuthorizer authorizer, TimeProvider clock, long started, string principal, CancellationToken cancellationToken)
+        LedgerEngine engine, SessionAuthorizer authorizer, SessionTokenBinding binding, TimeProvider clock, long started, string principal,
+        CancellationToken cancellationToken)
     {
         public async Task<SendCommandResult> RunAsync(SessionCommand command) => command switch
         {
@@ -84,17 +91,29 @@ public static class SessionApi
             {
                 StartTransaction = new StartTransactionResult
                 {
-                    TransactionId = await engine.StartTransactionAsync(start.SessionToken, cancellationToken),
+                    TransactionId = await engine.StartTransactionAsync(Open(start.SessionToken), cancellationToken),
                     TimingInformation = Timing(),
                 },
             },
             ExecuteStatementCommand execute => await ExecuteStatementAsync(execute),
-            FetchPageCommand fetch => FetchPage(await engine.FetchPageAsync(fetch.SessionToken, fetch.TransactionId, fetch.NextPageToken, cancellationToken)),
+            FetchPageCommand fetch => FetchPage(await engine.FetchPageAsync(Open(fetch.SessionToken), fetch.TransactionId, fetch.NextPageToken, cancellationToken)),
             CommitTransactionCommand commit => await CommitAsync(commit),
             AbortTransactionCommand abort => await AbortAsync(abort),
             EndSessionCommand end => await EndSessionAsync(end),
             _ => throw new SessionProtocolException(SessionError.BadRequest("Unsupported command.")),
         };
+
+        /// <summary>The engine's token for the caller's session, once the caller may send commands to its ledger.</summary>
+        private string Open(string sessionToken)
+        {
+            var session = binding.Open(sessionToken, principal) ?? throw new SessionProtocolException(SessionError.NoSuchSession());
+            if (authorizer.CheckSendCommand(principal, session.LedgerName) is { } denied)
+            {
+                throw new SessionProtocolException(denied);
+            }
+
+            return session.EngineToken;
+        }
 
         private async Task<SendCommandResult> StartSessionAsync(StartSessionCommand start)
         {
@@ -107,7 +126,7 @@ public static class SessionApi
             {
                 StartSession = new StartSessionResult
                 {
-                    SessionToken = await engine.StartSessionAsync(start.LedgerName, cancellationToken),
+                    SessionToken = binding.Bind(await engine.StartSessionAsync(start.LedgerName, cancellationToken), start.LedgerName, principal),
                     TimingInformation = Timing(),
                 },
             };
@@ -115,34 +134,36 @@ public static class SessionApi
 
         private async Task<SendCommandResult> ExecuteStatementAsync(ExecuteStatementCommand execute)
         {
+            var sessionToken = Open(execute.SessionToken);
             var parameters = SessionValues.DecodeParameters(execute.Parameters);
             if (await authorizer.CheckStatementAsync(
-                engine, principal, execute.SessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken) is { } denied)
+                engine, principal, sessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken) is { } denied)
             {
                 throw new SessionProtocolException(denied);
             }
 
-            var page = await engine.ExecuteStatementAsync(execute.SessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken);
+            var page = await engine.ExecuteStatementAsync(sessionToken, execute.TransactionId, execute.Statement, parameters, cancellationToken);
             return new SendCommandResult
             {
                 ExecuteStatement = new ExecuteStatementResult
                 {
                     FirstPage = ToPage(page),
                     TimingInformation = Timing(),
-                    ConsumedIOs = ReadIOs(page),
+                    ConsumedIOs = ToUsage(page.ConsumedIOs),
                 },
             };
         }
 
+        // Results are computed whole by ExecuteStatement, so a fetched page consumed no IOs of its own.
         private SendCommandResult FetchPage(ResultPage page) => new()
         {
-            FetchPage = new FetchPageResult { Page = ToPage(page), TimingInformation = Timing(), ConsumedIOs = ReadIOs(page) },
+            FetchPage = new FetchPageResult { Page = ToPage(page), TimingInformation = Timing(), ConsumedIOs = ToUsage(page.ConsumedIOs) },
         };
 
         private async Task<SendCommandResult> CommitAsync(CommitTransactionCommand commit)
         {
             var outcome = await engine.CommitTransactionAsync(
-                commit.SessionToken, commit.TransactionId, new Hash32(commit.CommitDigest.Span), cancellationToken);
+                Open(commit.SessionToken), commit.TransactionId, new Hash32(commit.CommitDigest.Span), cancellationToken);
             return new SendCommandResult
             {
                 CommitTransaction = new CommitTransactionResult
@@ -150,20 +171,20 @@ public static class SessionApi
                     TransactionId = outcome.TransactionId,
                     CommitDigest = outcome.CommitDigest.ToArray(),
                     TimingInformation = Timing(),
-                    ConsumedIOs = new IOUsage(0, 0),
+                    ConsumedIOs = ToUsage(outcome.ConsumedIOs),
                 },
             };
         }
 
         private async Task<SendCommandResult> AbortAsync(AbortTransactionCommand abort)
         {
-            await engine.AbortTransactionAsync(abort.SessionToken, cancellationToken);
+            await engine.AbortTransactionAsync(Open(abort.SessionToken), cancellationToken);
             return new SendCommandResult { AbortTransaction = new TimedResult { TimingInformation = Timing() } };
         }
 
         private async Task<SendCommandResult> EndSessionAsync(EndSessionCommand end)
         {
-            await engine.EndSessionAsync(end.SessionToken, cancellationToken);
+            await engine.EndSessionAsync(Open(end.SessionToken), cancellationToken);
             return new SendCommandResult { EndSession = new TimedResult { TimingInformation = Timing() } };
         }
 
@@ -173,8 +194,7 @@ public static class SessionApi
             NextPageToken = page.NextPageToken,
         };
 
-        // The engine does not meter storage reads yet; one read per value returned is the nearest honest figure.
-        private static IOUsage ReadIOs(ResultPage page) => new(page.Values.Count, 0);
+        private static IOUsage ToUsage(ConsumedIOs consumed) => new(consumed.ReadIOs, consumed.WriteIOs);
 
         private TimingInformation Timing() => new((long)clock.GetElapsedTime(started).TotalMilliseconds);
     }

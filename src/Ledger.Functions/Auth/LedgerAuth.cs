@@ -51,6 +51,7 @@ public static class LedgerAuth
         services.AddSingleton(credentials);
         services.AddSingleton<ICredentialStore>(credentials);
         services.AddSingleton(PermissionEvaluator.FromOptions(options));
+        services.AddSingleton(SessionTokenBinding.FromOptions(options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new SigV4Verifier(
             provider.GetRequiredService<ICredentialStore>(),

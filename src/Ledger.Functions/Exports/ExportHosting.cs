@@ -38,21 +38,16 @@ public static class ExportHosting
         configuration.GetSection(ExportHostOptions.SectionName).Bind(options);
         services.AddSingleton(options);
 
-        var inMemory = EngineSetup.ParseStorageKind(configuration[EngineSetup.StorageKey]) is EngineStorageKind.InMemory;
-        if (inMemory)
+        services.AddStoreByStorageKind<IJournalExportStore, InMemoryJournalExportStore>(
+            configuration, (connection, storage) => new TableJournalExportStore(connection, storage));
+        if (StorageKindServices.UsesInMemoryStorage(configuration))
         {
-            services.AddSingleton<IJournalExportStore, InMemoryJournalExportStore>();
             services.AddSingleton<InMemoryExportBucket>();
             services.AddSingleton<IExportTarget>(provider => provider.GetRequiredService<InMemoryExportBucket>());
             services.AddSingleton<IExportSource>(provider => provider.GetRequiredService<InMemoryExportBucket>());
         }
         else
         {
-            services.AddSingleton<IJournalExportStore>(provider =>
-            {
-                var host = provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value;
-                return new TableJournalExportStore(StorageConnectionFactory.Create(host), new AzureStorageOptions(host.StoragePrefix));
-            });
             services.AddSingleton(provider => new BlobExportTarget(StorageConnectionFactory.Create(provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value)));
             services.AddSingleton<IExportTarget>(provider => provider.GetRequiredService<BlobExportTarget>());
             services.AddSingleton<IExportSource>(provider => provider.GetRequiredService<BlobExportTarget>());

@@ -5,7 +5,6 @@ using Ledger.Engine.Ports;
 using Ledger.Engine.Streams;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
-using Microsoft.Extensions.Options;
 
 namespace Ledger.Functions.Streams;
 
@@ -36,18 +35,8 @@ public static class StreamHosting
         services.AddSingleton(options);
 
         // Streams live beside the engine's state: in memory with the in-memory ports, else in Table storage.
-        if (EngineSetup.ParseStorageKind(configuration[EngineSetup.StorageKey]) is EngineStorageKind.InMemory)
-        {
-            services.AddSingleton<IJournalStreamStore, InMemoryJournalStreamStore>();
-        }
-        else
-        {
-            services.AddSingleton<IJournalStreamStore>(provider =>
-            {
-                var host = provider.GetRequiredService<IOptions<LedgerHostOptions>>().Value;
-                return new TableJournalStreamStore(StorageConnectionFactory.Create(host), new AzureStorageOptions(host.StoragePrefix));
-            });
-        }
+        services.AddStoreByStorageKind<IJournalStreamStore, InMemoryJournalStreamStore>(
+            configuration, (connection, storage) => new TableJournalStreamStore(connection, storage));
         services.AddSingleton(provider => new JournalStreams(
             provider.GetRequiredService<IJournalStreamStore>(),
             provider.GetRequiredService<EnginePorts>(),

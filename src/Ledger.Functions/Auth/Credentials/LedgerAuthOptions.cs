@@ -30,6 +30,12 @@ public sealed class LedgerAuthOptions
     /// </summary>
     public string? ForwardedHostHeader { get; set; }
 
+    /// <summary>
+    /// Optional base64 key (at least 16 bytes, the same on every instance) that binds session tokens to their
+    /// principal; unset, one is derived from the configured access-key secrets.
+    /// </summary>
+    public string? SessionBindingKey { get; set; }
+
     /// <summary>How far a signed request's date may be from the server clock.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 }

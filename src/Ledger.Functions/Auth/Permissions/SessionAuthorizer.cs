@@ -1,7 +1,7 @@
 using Ledger.Engine;
+using Ledger.Engine.Statements;
 using Ledger.Functions.Protocol.Session;
 using Ledger.Ion;
-using Ledger.PartiQL.Syntax;
 
 namespace Ledger.Functions.Auth.Permissions;
 
@@ -37,7 +37,8 @@ public sealed class SessionAuthorizer(PermissionEvaluator permissions, string re
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(statement);
-        var required = StatementPermissions.Required(PartiQLParser.Parse(statement), parameters);
+        // The engine executes this same parse (ParsedStatements), so the statement is parsed once.
+        var required = StatementPermissions.Required(ParsedStatements.Parse(statement), parameters);
         var tableNames = required.Where(access => access.Kind == AccessTargetKind.TableName)
             .Select(access => access.Table!).Distinct(StringComparer.Ordinal).ToList();
         var scope = await engine.DescribeStatementScopeAsync(sessionToken, transactionId, tableNames, cancellationToken);
