@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Ledger.Engine.InMemory;
 using Ledger.Functions;
+using Ledger.Ion;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Cli.Tests;
 
@@ -18,6 +21,38 @@ internal sealed class LocalHandler : IAsyncDisposable
     }
 
     public string Endpoint { get; }
+
+    /// <summary>The handler's export bucket (in-memory storage): what ExportJournalToS3 wrote and import reads.</summary>
+    public InMemoryExportBucket ExportBucket => _app.Services.GetRequiredService<InMemoryExportBucket>();
+
+    /// <summary>Copies every object of <paramref name="bucket"/> into <paramref name="folder"/>, as a blob download would.</summary>
+    public async Task DownloadAsync(string bucket, string folder)
+    {
+        foreach (var key in await ExportBucket.ListKeysAsync(bucket, string.Empty))
+        {
+            var path = Path.Combine(folder, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, (await ExportBucket.GetObjectAsync(bucket, key))!.Value.ToArray());
+        }
+    }
+
+    public async Task<string> CreateLedgerAsync()
+    {
+        var name = "cli" + Guid.NewGuid().ToString("N")[..10];
+        var run = await Cli.RunAsync(["create-ledger", name, "--endpoint", Endpoint]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return name;
+    }
+
+    /// <summary>Creates table T with one document {a: 1}; returns the revision's block address (Ion text) and document id.</summary>
+    public async Task<(string Address, string DocumentId)> InsertAsync(string ledger)
+    {
+        var run = await Cli.RunAsync(["shell", "--endpoint", Endpoint, "--ledger", ledger],
+            "CREATE TABLE T\nINSERT INTO T {'a': 1}\nSELECT blockAddress, metadata.id FROM _ql_committed_T\n");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var committed = (IonStruct)IonText.ParseAll(run.Stdout)[^1];
+        return (IonText.Write(committed["blockAddress"]!), ((IonString)committed["id"]!).Value!);
+    }
 
     public static async Task<LocalHandler> StartAsync()
     {
