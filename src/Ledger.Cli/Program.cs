@@ -1,6 +1,6 @@
 using Ledger.Client;
-using Ledger.Client.SigV4;
 using Ledger.Client.Session;
+using Ledger.Client.SigV4;
 
 namespace Ledger.Cli;
 
@@ -108,7 +108,13 @@ public static class Program
             case ["shell"]:
                 {
                     await using var session = new QldbSessionClient(http, clientOptions, options.Require("ledger"));
-                    return await new Shell(session, stdout, stderr, options.Format, interactive).RunAsync(stdin, cancellationToken);
+                    var realTerminal = interactive && ReferenceEquals(stdin, Console.In);
+                    // Interactively the history persists in ~/.ledger_history; piped input keeps it only when asked.
+                    var historyFile = options.Get("history-file") ?? (realTerminal ? ShellHistory.DefaultFile() : null);
+                    var history = await ShellHistory.OpenAsync(historyFile, cancellationToken);
+                    using var interrupts = new StatementInterrupts(stderr, listen: realTerminal);
+                    var settings = new ShellSettings(options.Format, interactive, realTerminal && !Console.IsOutputRedirected, history, interrupts);
+                    return await new Shell(session, stdout, stderr, settings).RunAsync(stdin, cancellationToken);
                 }
 
             case ["digest"]:
