@@ -61,9 +61,14 @@ internal sealed class ProgressDisplay(TextWriter stderr, bool terminal)
 
     private sealed class Bar(ProgressTask task, string description) : IProgressLine
     {
+        // The bar, percentage and clock must stay on one 80-column line: long object keys keep their end.
+        private const int DescriptionWidth = 40;
+
+        private static string Fit(string text) => text.Length <= DescriptionWidth ? text : "…" + text[^(DescriptionWidth - 1)..];
+
         public Task ReportAsync(string status, long done, long? total)
         {
-            task.Description = Markup.Escape($"{description}: {status}");
+            task.Description = Markup.Escape(Fit($"{description}: {status}"));
             if (total is { } all && all > 0)
             {
                 task.IsIndeterminate = false;

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Ledger.Azure.Blobs;
+using Ledger.Azure.Core;
+using Ledger.Azure.Storage;
 using Ledger.Ion;
 
 namespace Ledger.Cli.Tests;
@@ -26,32 +29,20 @@ public sealed class JournalCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_export_verifies_offline_fails_when_a_byte_is_tampered_and_imports_with_the_same_digest()
     {
-        var ledger = await _handler.CreateLedgerAsync();
-        await _handler.InsertAsync(ledger);
-        var digestFile = Path.Combine(_folder, "digest.ion");
-        var digest = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", ledger]);
-        Assert.True(digest.ExitCode == 0, digest.Stderr);
-        await File.WriteAllTextAsync(digestFile, digest.Stdout);
-        var end = DateTimeOffset.UtcNow;
-        await Task.Delay(50);
-        // A block after the end seals the range, so the worker need not wait for the end to age.
-        await RunShellAsync(ledger, "INSERT INTO T {'a': 2}\n");
+        var (ledger, exportId, digest, digestFile) = await ExportAndDownloadAsync("p1/");
 
-        var export = await Cli.RunAsync(["export", "--endpoint", _handler.Endpoint, "--ledger", ledger, "--bucket", Bucket, "--prefix", "p1/",
-            "--end-time", end.ToString("O", CultureInfo.InvariantCulture)]);
-
-        Assert.True(export.ExitCode == 0, export.Stderr);
-        var exportId = export.Stdout.Trim();
-        Assert.Matches("^[A-Za-z0-9]+$", exportId);
-        // Not a terminal: plain progress lines, the last one the final status.
-        Assert.EndsWith($"export {exportId}: COMPLETED", export.Stderr.TrimEnd(), StringComparison.Ordinal);
-
-        await _handler.DownloadAsync(Bucket, _folder);
         var verified = await Cli.RunAsync(["verify-export", "--folder", _folder, "--prefix", "p1/", "--digest-file", digestFile]);
         Assert.True(verified.ExitCode == 0, verified.Stderr);
         Assert.StartsWith($"Verified: valid: export {exportId}", verified.Stdout, StringComparison.Ordinal);
         Assert.Contains("digest matches", verified.Stdout, StringComparison.Ordinal);
         Assert.Contains("verify-export: p1/", verified.Stderr, StringComparison.Ordinal);
+        if (Terminal.Available)
+        {
+            // On a terminal the same verification draws a Spectre.Console progress bar on stderr.
+            var (exitCode, screen) = await Terminal.RunAsync($"verify-export --folder {_folder} --prefix p1/", []);
+            Assert.True(exitCode == 0, screen);
+            Assert.True(screen.Contains("100%", StringComparison.Ordinal), screen);
+        }
 
         var imported = await Cli.RunAsync(["import", ledger + "copy", "--endpoint", _handler.Endpoint, "--bucket", Bucket, "--prefix", "p1/"]);
         Assert.True(imported.ExitCode == 0, imported.Stderr);
@@ -59,14 +50,8 @@ public sealed class JournalCommandTests : IAsyncLifetime
         var importedDigest = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", ledger + "copy"]);
         Assert.Equal(IonText.Parse(digest.Stdout), IonText.Parse(importedDigest.Stdout));
 
-        // One byte of a user document: a: 1 becomes a: 3.
-        var data = Directory.EnumerateFiles(_folder, "*.ion", SearchOption.AllDirectories).Single(f => !f.EndsWith("digest.ion", StringComparison.Ordinal));
-        var bytes = await File.ReadAllBytesAsync(data);
-        var text = System.Text.Encoding.UTF8.GetString(bytes);
-        var at = text.IndexOf("a:1", StringComparison.Ordinal);
-        Assert.True(at >= 0, text);
-        bytes[at + 2] = (byte)'3';
-        await File.WriteAllBytesAsync(data, bytes);
+        var data = DataObject();
+        await File.WriteAllBytesAsync(data, Tamper(await File.ReadAllBytesAsync(data)));
 
         var tampered = await Cli.RunAsync(["verify-export", "--folder", _folder, "--prefix", "p1/"]);
 
@@ -127,6 +112,78 @@ public sealed class JournalCommandTests : IAsyncLifetime
         Assert.Equal(1, tampered.ExitCode);
         Assert.StartsWith("Verification failed: ", tampered.Stderr, StringComparison.Ordinal);
         Assert.Single(tampered.Stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task An_export_in_a_blob_container_verifies_from_azurite_and_fails_once_a_blob_is_tampered()
+    {
+        var (_, exportId, _, digestFile) = await ExportAndDownloadAsync("blob/");
+        var port = Environment.GetEnvironmentVariable("AZURITE_BLOB_PORT") is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : 10000;
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccountName};" +
+            $"AccountKey={StorageConnection.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{port}/{StorageConnection.DevelopmentAccountName}";
+        var container = "cliverify" + Guid.NewGuid().ToString("N")[..12];
+        await new BlobServiceClient(StorageConnection.Parse(connection)).GetBlobContainerClient(container).CreateIfNotExistsAsync();
+        var blobs = new BlobExportTarget(StorageConnection.Parse(connection));
+        var data = DataObject();
+        var dataKey = Path.GetRelativePath(_folder, data).Replace(Path.DirectorySeparatorChar, '/');
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "blob"), "*", SearchOption.AllDirectories))
+        {
+            await blobs.PutObjectAsync(container, Path.GetRelativePath(_folder, file).Replace(Path.DirectorySeparatorChar, '/'), await File.ReadAllBytesAsync(file), "application/octet-stream");
+        }
+
+        string[] verify = ["verify-export", "--connection-string", connection, "--bucket", container, "--prefix", "blob/", "--digest-file", digestFile];
+        var verified = await Cli.RunAsync(verify);
+        Assert.True(verified.ExitCode == 0, verified.Stderr);
+        Assert.StartsWith($"Verified: valid: export {exportId}", verified.Stdout, StringComparison.Ordinal);
+
+        await blobs.PutObjectAsync(container, dataKey, Tamper(await File.ReadAllBytesAsync(data)), "application/octet-stream");
+        var tampered = await Cli.RunAsync(verify);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains($"in {dataKey}", tampered.Stderr, StringComparison.Ordinal);
+    }
+
+    // Changes one byte of a user document in an export object: a:1 becomes a:3.
+    private static byte[] Tamper(byte[] bytes)
+    {
+        var at = System.Text.Encoding.UTF8.GetString(bytes).IndexOf("a:1", StringComparison.Ordinal);
+        Assert.True(at >= 0, "the export holds no a:1");
+        var changed = (byte[])bytes.Clone();
+        changed[at + 2] = (byte)'3';
+        return changed;
+    }
+
+    private string DataObject() => Directory.EnumerateFiles(_folder, "*.ion", SearchOption.AllDirectories)
+        .Single(f => !f.EndsWith("digest.ion", StringComparison.Ordinal));
+
+    /// <summary>
+    /// A ledger with table T and {a: 1}, its digest saved before the export's end, a block after the end (which
+    /// seals the range, so the worker need not wait for the end to age), the export under <paramref name="prefix"/>,
+    /// and the bucket downloaded into the test folder.
+    /// </summary>
+    private async Task<(string Ledger, string ExportId, CliRun Digest, string DigestFile)> ExportAndDownloadAsync(string prefix)
+    {
+        var ledger = await _handler.CreateLedgerAsync();
+        await _handler.InsertAsync(ledger);
+        var digestFile = Path.Combine(_folder, "digest.ion");
+        var digest = await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", ledger]);
+        Assert.True(digest.ExitCode == 0, digest.Stderr);
+        await File.WriteAllTextAsync(digestFile, digest.Stdout);
+        var end = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        // A block after the end seals the range, so the worker need not wait for the end to age.
+        await RunShellAsync(ledger, "INSERT INTO T {'a': 2}\n");
+
+        var export = await Cli.RunAsync(["export", "--endpoint", _handler.Endpoint, "--ledger", ledger, "--bucket", Bucket, "--prefix", prefix,
+            "--end-time", end.ToString("O", CultureInfo.InvariantCulture)]);
+
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var exportId = export.Stdout.Trim();
+        Assert.Matches("^[A-Za-z0-9]+$", exportId);
+        // Not a terminal: plain progress lines, the last one the final status.
+        Assert.EndsWith($"export {exportId}: COMPLETED", export.Stderr.TrimEnd(), StringComparison.Ordinal);
+
+        await _handler.DownloadAsync(Bucket, _folder);
+        return (ledger, exportId, digest, digestFile);
     }
 
     private async Task RunShellAsync(string ledger, string statements)
