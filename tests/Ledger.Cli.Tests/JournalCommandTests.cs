@@ -62,6 +62,25 @@ public sealed class JournalCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_of_a_tampered_export_exits_one_naming_the_block_and_creates_no_ledger()
+    {
+        var (_, _, _, _) = await ExportAndDownloadAsync("bad/");
+        var data = DataObject();
+        var key = Path.GetRelativePath(_folder, data).Replace(Path.DirectorySeparatorChar, '/');
+        _handler.ExportBucket.Replace(Bucket, key, Tamper(await File.ReadAllBytesAsync(data)));
+        var name = "cliimport" + Guid.NewGuid().ToString("N")[..8];
+
+        var run = await Cli.RunAsync(["import", name, "--endpoint", _handler.Endpoint, "--bucket", Bucket, "--prefix", "bad/"]);
+
+        Assert.Equal(1, run.ExitCode);
+        var error = Assert.Single(run.Stderr.TrimEnd().Split('\n'), l => l.StartsWith("InvalidParameterException: ", StringComparison.Ordinal));
+        Assert.Contains("block", error, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+        // The handler verifies before it creates anything.
+        Assert.StartsWith("ResourceNotFoundException: ", (await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", name])).Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_export_of_a_folder_without_an_export_fails_with_one_line()
     {
         var run = await Cli.RunAsync(["verify-export", "--folder", _folder, "--prefix", "none/"]);
