@@ -80,6 +80,21 @@ public sealed class JournalCommandTests : IAsyncLifetime
         Assert.StartsWith("ResourceNotFoundException: ", (await Cli.RunAsync(["digest", "--endpoint", _handler.Endpoint, "--ledger", name])).Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ION_BINARY", "digest matches")]
+    [InlineData("JSON", "revision hashes not recomputable (JSON)")]
+    public async Task Binary_and_json_exports_verify_against_the_digest(string format, string note)
+    {
+        var (_, exportId, _, digestFile) = await ExportAndDownloadAsync("fmt/", format);
+
+        var verified = await Cli.RunAsync(["verify-export", "--folder", _folder, "--prefix", "fmt/", "--digest-file", digestFile]);
+
+        Assert.True(verified.ExitCode == 0, verified.Stderr);
+        Assert.StartsWith($"Verified: valid: export {exportId}", verified.Stdout, StringComparison.Ordinal);
+        Assert.Contains("digest matches", verified.Stdout, StringComparison.Ordinal);
+        Assert.Contains(note, verified.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Verify_export_of_a_folder_without_an_export_fails_with_one_line()
     {
@@ -179,7 +194,7 @@ public sealed class JournalCommandTests : IAsyncLifetime
     /// seals the range, so the worker need not wait for the end to age), the export under <paramref name="prefix"/>,
     /// and the bucket downloaded into the test folder.
     /// </summary>
-    private async Task<(string Ledger, string ExportId, CliRun Digest, string DigestFile)> ExportAndDownloadAsync(string prefix)
+    private async Task<(string Ledger, string ExportId, CliRun Digest, string DigestFile)> ExportAndDownloadAsync(string prefix, string format = "ION_TEXT")
     {
         var ledger = await _handler.CreateLedgerAsync();
         await _handler.InsertAsync(ledger);
@@ -193,7 +208,7 @@ public sealed class JournalCommandTests : IAsyncLifetime
         await RunShellAsync(ledger, "INSERT INTO T {'a': 2}\n");
 
         var export = await Cli.RunAsync(["export", "--endpoint", _handler.Endpoint, "--ledger", ledger, "--bucket", Bucket, "--prefix", prefix,
-            "--end-time", end.ToString("O", CultureInfo.InvariantCulture)]);
+            "--end-time", end.ToString("O", CultureInfo.InvariantCulture), "--format", format]);
 
         Assert.True(export.ExitCode == 0, export.Stderr);
         var exportId = export.Stdout.Trim();
