@@ -24,7 +24,8 @@ internal sealed class CliOptions
     private static readonly HashSet<string> Known =
     [
         "endpoint", "ledger", "access-key-id", "secret-access-key", "region", "format", "block-address", "document-id", "out",
-        "permissions-mode",
+        "permissions-mode", "bucket", "prefix", "start-time", "end-time", "role-arn", "export-id", "folder", "connection-string", "digest-file",
+        "history-file",
     ];
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -106,7 +107,7 @@ internal sealed class CliOptions
         get
         {
             var format = Get("format") ?? "ion";
-            return format is "ion" or "json" ? format : throw new UsageException("--format is ion or json.");
+            return format is "ion" or "json" or "table" ? format : throw new UsageException("--format is ion, json or table.");
         }
     }
 }

@@ -1,7 +1,6 @@
 using Ledger.Client;
-using Ledger.Client.SigV4;
 using Ledger.Client.Session;
-using Ledger.Ion;
+using Ledger.Client.SigV4;
 
 namespace Ledger.Cli;
 
@@ -13,11 +12,18 @@ public static class Program
 
         commands:
           create-ledger NAME [--permissions-mode STANDARD|ALLOW_ALL]
-          shell --ledger NAME [--format ion|json]      statements from stdin
+          shell --ledger NAME [--format ion|json|table]  statements from stdin
           digest --ledger NAME
+          verify revision --ledger NAME --block-address ADDR --document-id ID [--digest-file FILE]
+          verify block --ledger NAME --block-address ADDR [--digest-file FILE]
           proof revision --ledger NAME --block-address ADDR --document-id ID --out FILE
           proof block --ledger NAME --block-address ADDR --out FILE
-          proof verify FILE                            offline
+          proof verify FILE                              offline
+          export --ledger NAME --bucket CONTAINER [--prefix P] [--start-time T] [--end-time T]
+                 [--format ION_TEXT|ION_BINARY|JSON] [--role-arn ARN]
+          verify-export (--folder DIR | --connection-string CS --bucket CONTAINER) [--prefix P]
+                 [--export-id ID] [--digest-file FILE]     offline
+          import NAME --bucket CONTAINER [--prefix P] [--export-id ID] [--permissions-mode M]
 
         global options:
           --endpoint URL (http://127.0.0.1:7071)  --ledger NAME  --region REGION (us-east-1)
@@ -28,6 +34,9 @@ public static class Program
 
     public static Task<int> Main(string[] args) =>
         RunAsync(args, Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected, CancellationToken.None);
+
+    // Progress bars only where a person watches: the real stderr, on a terminal.
+    private static bool IsTerminal(TextWriter stderr) => ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
 
     /// <summary>The whole CLI with its streams passed in, so tests run it in-process.</summary>
     public static async Task<int> RunAsync(
@@ -80,7 +89,14 @@ public static class Program
             return await VerifyAsync(file, stdout, stderr, cancellationToken);
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var progress = new ProgressDisplay(stderr, IsTerminal(stderr));
+        if (words is ["verify-export"])
+        {
+            return await JournalCommands.VerifyExportAsync(options, stdout, stderr, progress, cancellationToken);
+        }
+
+        // An import is one request that verifies and loads the whole export: give it longer than a statement.
+        using var http = new HttpClient { Timeout = words is ["import", ..] ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(60) };
         var clientOptions = new LedgerClientOptions(options.Endpoint, new SigV4Credentials(options.AccessKeyId, options.SecretAccessKey), options.Region);
         var control = new QldbControlPlaneClient(http, clientOptions);
         switch (words)
@@ -92,16 +108,24 @@ public static class Program
             case ["shell"]:
                 {
                     await using var session = new QldbSessionClient(http, clientOptions, options.Require("ledger"));
-                    return await new Shell(session, stdout, stderr, options.Format, interactive).RunAsync(stdin, cancellationToken);
+                    var realTerminal = interactive && ReferenceEquals(stdin, Console.In);
+                    // Interactively the history persists in ~/.ledger_history; piped input keeps it only when asked.
+                    var historyFile = options.Get("history-file") ?? (realTerminal ? ShellHistory.DefaultFile() : null);
+                    var history = await ShellHistory.OpenAsync(historyFile, cancellationToken);
+                    using var interrupts = new StatementInterrupts(stderr, listen: realTerminal);
+                    var settings = new ShellSettings(options.Format, interactive, realTerminal && !Console.IsOutputRedirected, history, interrupts);
+                    return await new Shell(session, stdout, stderr, settings).RunAsync(stdin, cancellationToken);
                 }
 
             case ["digest"]:
-                {
-                    var digest = await control.GetDigestAsync(options.Require("ledger"), cancellationToken);
-                    var ion = IonStruct.Of(new IonField("digest", IonBlob.Of(digest.Digest.ToArray())), new IonField("digestTipAddress", digest.Tip.ToIon()));
-                    await stdout.WriteLineAsync(IonText.Write(ion, pretty: true));
-                    return ExitCodes.Ok;
-                }
+                await stdout.WriteLineAsync(DigestFile.Write(await control.GetDigestAsync(options.Require("ledger"), cancellationToken)));
+                return ExitCodes.Ok;
+            case ["verify", "revision" or "block"]:
+                return await VerifyCommand.RunAsync(words[1], options, control, stdout, stderr, cancellationToken);
+            case ["export"]:
+                return await JournalCommands.ExportAsync(options, control, stdout, progress, TimeProvider.System, cancellationToken);
+            case ["import", var imported]:
+                return await JournalCommands.ImportAsync(imported, options, control, stdout, stderr, progress, cancellationToken);
 
             case ["proof", "revision"]:
                 {

@@ -52,6 +52,60 @@ public sealed class QldbControlPlaneClient(HttpClient http, LedgerClientOptions 
         return Read(answer, "Block");
     }
 
+    /// <summary>ExportJournalToS3: starts the export and returns its id; the handler's worker writes the objects.</summary>
+    public async Task<string> ExportJournalToS3Async(string name, JournalExportRequest export, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        var body = new JsonObject
+        {
+            ["InclusiveStartTime"] = JournalExportJson.EpochSeconds(export.InclusiveStartTime),
+            ["ExclusiveEndTime"] = JournalExportJson.EpochSeconds(export.ExclusiveEndTime),
+            ["S3ExportConfiguration"] = S3Configuration(export.Bucket, export.Prefix, export.ObjectEncryptionType),
+            ["RoleArn"] = export.RoleArn,
+            ["OutputFormat"] = export.OutputFormat,
+        };
+        var answer = await PostAsync($"/ledgers/{Uri.EscapeDataString(name)}/journal-s3-exports", body, cancellationToken).ConfigureAwait(false);
+        return answer.GetProperty("ExportId").GetString()!;
+    }
+
+    public async Task<JournalExportDescription> DescribeJournalS3ExportAsync(string name, string exportId, CancellationToken cancellationToken = default)
+    {
+        var answer = await LedgerHttp.SendAsync(
+            http, options, HttpMethod.Get, $"/ledgers/{Uri.EscapeDataString(name)}/journal-s3-exports/{Uri.EscapeDataString(exportId)}", null, Json, null,
+            cancellationToken).ConfigureAwait(false);
+        return JournalExportJson.ReadDescription(answer.GetProperty("ExportDescription"));
+    }
+
+    /// <summary>
+    /// Our import operation: the handler verifies the export in its storage (bucket = container) and creates the
+    /// ledger <paramref name="name"/> from it. <paramref name="exportId"/> may be null when the prefix holds one export.
+    /// </summary>
+    public async Task<ImportedLedger> ImportLedgerAsync(
+        string name, string bucket, string prefix, string? exportId, string permissionsMode = "ALLOW_ALL", bool deletionProtection = true,
+        CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject
+        {
+            ["S3ExportConfiguration"] = new JsonObject { ["Bucket"] = bucket, ["Prefix"] = prefix },
+            ["PermissionsMode"] = permissionsMode,
+            ["DeletionProtection"] = deletionProtection,
+        };
+        if (exportId is not null)
+        {
+            body["ExportId"] = exportId;
+        }
+
+        var answer = await PostAsync($"/ledgers/{Uri.EscapeDataString(name)}/import", body, cancellationToken).ConfigureAwait(false);
+        return JournalExportJson.ReadImport(answer);
+    }
+
+    private static JsonObject S3Configuration(string bucket, string prefix, string encryptionType) => new()
+    {
+        ["Bucket"] = bucket,
+        ["Prefix"] = prefix,
+        ["EncryptionConfiguration"] = new JsonObject { ["ObjectEncryptionType"] = encryptionType },
+    };
+
     private static JsonObject Holder(string ionText) => new() { ["IonText"] = ionText };
 
     private static ProofResult Read(JsonElement answer, string field)

@@ -173,20 +173,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         return string.Concat(bundle.AsSpan(0, blob), flipped.ToString(), bundle.AsSpan(blob + 1));
     }
 
-    private async Task<string> CreateLedgerAsync()
-    {
-        var name = "cli" + Guid.NewGuid().ToString("N")[..10];
-        var run = await Cli.RunAsync(["create-ledger", name, "--endpoint", _handler.Endpoint]);
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        return name;
-    }
+    private Task<string> CreateLedgerAsync() => _handler.CreateLedgerAsync();
 
-    private async Task<(string Address, string DocumentId)> InsertAsync(string ledger)
-    {
-        var run = await Cli.RunAsync(["shell", "--endpoint", _handler.Endpoint, "--ledger", ledger],
-            "CREATE TABLE T\nINSERT INTO T {'a': 1}\nSELECT blockAddress, metadata.id FROM _ql_committed_T\n");
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        var committed = (IonStruct)IonText.ParseAll(run.Stdout)[^1];
-        return (IonText.Write(committed["blockAddress"]!), ((IonString)committed["id"]!).Value!);
-    }
+    private Task<(string Address, string DocumentId)> InsertAsync(string ledger) => _handler.InsertAsync(ledger);
 }

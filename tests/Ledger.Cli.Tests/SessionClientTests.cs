@@ -7,7 +7,7 @@ using Ledger.Client.SigV4;
 
 namespace Ledger.Cli.Tests;
 
-/// <summary>The driver-like retry of <see cref="QldbSessionClient.ExecuteAsync"/> against a scripted service.</summary>
+/// <summary>The driver-like retry of <see cref="QldbSessionClient.ExecuteAsync(IReadOnlyList{string}, CancellationToken)"/> against a scripted service.</summary>
 public sealed class SessionClientTests
 {
     [Fact]

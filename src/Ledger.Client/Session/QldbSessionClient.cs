@@ -1,14 +1,20 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ledger.Ion.Binary;
 using Ledger.Ion;
+using Ledger.Ion.Binary;
 using Ledger.Journal.Model;
 
 namespace Ledger.Client.Session;
 
-/// <summary>The result of one statement: every page's values, read from IonBinary, and the server's processing time.</summary>
-public sealed record StatementResult(IReadOnlyList<IonValue> Values, long ProcessingTimeMilliseconds);
+/// <summary>
+/// The result of one statement: every page's values, read from IonBinary, the server's processing time and the
+/// ConsumedIOs it reported, summed over ExecuteStatement and FetchPage as the drivers do.
+/// </summary>
+public sealed record StatementResult(IReadOnlyList<IonValue> Values, long ProcessingTimeMilliseconds, long ReadIOs = 0, long WriteIOs = 0);
+
+/// <summary>A statement with the values of its <c>?</c> placeholders, in order.</summary>
+public sealed record ParameterizedStatement(string Statement, IReadOnlyList<IonValue> Parameters);
 
 /// <summary>
 /// The QLDB session protocol (<c>QLDBSession.SendCommand</c>) over one session. Not thread-safe: a session runs
@@ -65,16 +71,19 @@ public sealed class QldbSessionClient : IAsyncDisposable
         var result = await SendAsync(request, "ExecuteStatement", cancellationToken).ConfigureAwait(false);
         var values = new List<IonValue>();
         var time = ProcessingTime(result);
+        var (reads, writes) = ConsumedIOs(result);
         var next = ReadPage(result.GetProperty("FirstPage"), values);
         while (next is not null)
         {
             var fetch = new JsonObject { ["FetchPage"] = new JsonObject { ["TransactionId"] = transactionId, ["NextPageToken"] = next } };
             var page = await SendAsync(fetch, "FetchPage", cancellationToken).ConfigureAwait(false);
             time += ProcessingTime(page);
+            var (pageReads, pageWrites) = ConsumedIOs(page);
+            (reads, writes) = (reads + pageReads, writes + pageWrites);
             next = ReadPage(page.GetProperty("Page"), values);
         }
 
-        return new StatementResult(values, time);
+        return new StatementResult(values, time, reads, writes);
     }
 
     /// <summary>Commits with the digest of the statements the transaction ran, computed as the drivers do.</summary>
@@ -91,6 +100,12 @@ public sealed class QldbSessionClient : IAsyncDisposable
     public async Task AbortTransactionAsync(CancellationToken cancellationToken = default) =>
         await SendAsync(new JsonObject { ["AbortTransaction"] = new JsonObject() }, "AbortTransaction", cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Forgets the session without ending it, so the next call starts a new one: after a request was cancelled
+    /// mid-flight the server may still be running it, and its transaction's state is unknown.
+    /// </summary>
+    public void AbandonSession() => _sessionToken = null;
+
     public async Task EndSessionAsync(CancellationToken cancellationToken = default)
     {
         if (_sessionToken is null)
@@ -106,7 +121,14 @@ public sealed class QldbSessionClient : IAsyncDisposable
     /// Runs the statements in one transaction and commits, retrying the whole transaction on OCC conflicts and
     /// dead sessions like the drivers (spec 6.5: 4 retries, jittered exponential backoff). Returns one result per statement.
     /// </summary>
-    public async Task<IReadOnlyList<StatementResult>> ExecuteAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StatementResult>> ExecuteAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        return ExecuteAsync([.. statements.Select(s => new ParameterizedStatement(s, []))], cancellationToken);
+    }
+
+    /// <summary>As <see cref="ExecuteAsync(IReadOnlyList{string}, CancellationToken)"/>, with parameters bound to each statement.</summary>
+    public async Task<IReadOnlyList<StatementResult>> ExecuteAsync(IReadOnlyList<ParameterizedStatement> statements, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statements);
         const int maxRetries = 4;
@@ -124,8 +146,8 @@ public sealed class QldbSessionClient : IAsyncDisposable
                 var results = new List<StatementResult>();
                 foreach (var statement in statements)
                 {
-                    results.Add(await ExecuteStatementAsync(transactionId, statement, null, cancellationToken).ConfigureAwait(false));
-                    digest.AddStatement(statement, []);
+                    results.Add(await ExecuteStatementAsync(transactionId, statement.Statement, statement.Parameters, cancellationToken).ConfigureAwait(false));
+                    digest.AddStatement(statement.Statement, statement.Parameters);
                 }
 
                 await CommitTransactionAsync(transactionId, digest, cancellationToken).ConfigureAwait(false);
@@ -191,6 +213,18 @@ public sealed class QldbSessionClient : IAsyncDisposable
         timing.TryGetProperty("ProcessingTimeMilliseconds", out var ms)
             ? ms.GetInt64()
             : 0;
+
+    private static (long Reads, long Writes) ConsumedIOs(JsonElement result)
+    {
+        if (!result.TryGetProperty("ConsumedIOs", out var ios) || ios.ValueKind != JsonValueKind.Object)
+        {
+            return (0, 0);
+        }
+
+        return (
+            ios.TryGetProperty("ReadIOs", out var reads) && reads.ValueKind == JsonValueKind.Number ? reads.GetInt64() : 0,
+            ios.TryGetProperty("WriteIOs", out var writes) && writes.ValueKind == JsonValueKind.Number ? writes.GetInt64() : 0);
+    }
 
     private static string? ReadPage(JsonElement page, List<IonValue> values)
     {
