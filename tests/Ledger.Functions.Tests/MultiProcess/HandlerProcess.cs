@@ -95,14 +95,12 @@ internal sealed class HandlerProcess : IAsyncDisposable
 
     private static string HandlerAssemblyPath()
     {
-        // The test build builds the handler project in the same configuration next to its sources.
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Debug"
-            : "Release";
-        var path = Path.Combine(RepositoryPaths.Root, "src", "Ledger.Functions", "bin", configuration, "net10.0", "Ledger.Functions.dll");
-        return File.Exists(path)
+        // The project reference copies the handler, its deps.json and runtimeconfig.json next to the tests, built
+        // with them in the same configuration (also under --artifacts-path).
+        var path = Path.Combine(AppContext.BaseDirectory, "Ledger.Functions.dll");
+        return File.Exists(path) && File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json"))
             ? path
-            : throw new FileNotFoundException($"The handler is not built ({path}); build src/Ledger.Functions first.", path);
+            : throw new FileNotFoundException($"The handler is not built next to the tests ({path}).", path);
     }
 
     private void Append(string? line)
