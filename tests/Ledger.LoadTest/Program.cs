@@ -14,6 +14,7 @@ using Ledger.Journal.Model;
 // Usage: dotnet run -c Release --project tests/Ledger.LoadTest -- [--writers 64] [--seconds 20] [--mode engine|raw|both]
 //        [--engines 1] [--rate 0]   (--rate N: the writers start N transactions per second in all, 0 = back to back)
 //        ... -- --mode stream [--rate 500] [--seconds 20] [--pump-ms 500] [--storage azurite|memory]   (issue 9: stream latency)
+//        ... -- --mode revision [--blocks 100000] [--calls 2000]   (issue 7: GetRevision with proof on a big journal)
 var writers = Option("--writers", 64);
 var seconds = Option("--seconds", 20);
 var mode = OptionText("--mode", "both");
@@ -35,6 +36,11 @@ try
     if (mode is "stream")
     {
         await StreamScenario.RunAsync(connection, options, OptionText("--storage", "azurite") == "azurite", Option("--rate", 500), TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(Option("--pump-ms", 500)));
+    }
+
+    if (mode is "revision")
+    {
+        await GetRevisionScenario.RunAsync(connection, options, Option("--blocks", 100_000), Option("--calls", 2000));
     }
 
     if (mode is "raw" or "both")

@@ -14,10 +14,12 @@ public sealed class TableSessionStore : ISessionStore
     private const string RowKey = "";
 
     private readonly AzureLedgerStorage _storage;
+    private readonly SessionStateStorage _states;
 
     internal TableSessionStore(AzureLedgerStorage storage)
     {
         _storage = storage;
+        _states = new SessionStateStorage(storage);
     }
 
     /// <inheritdoc/>
@@ -27,7 +29,7 @@ public sealed class TableSessionStore : ISessionStore
         await _storage.EnsureCreatedAsync(cancellationToken);
         try
         {
-            await _storage.Sessions.AddEntityAsync(ToEntity(session), cancellationToken);
+            await _storage.Sessions.AddEntityAsync(await ToEntityAsync(session, cancellationToken), cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -40,7 +42,7 @@ public sealed class TableSessionStore : ISessionStore
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
         var entity = (await _storage.Sessions.GetEntityIfExistsAsync(StorageKeys.Escape(sessionToken), RowKey, cancellationToken: cancellationToken)).Value;
-        return entity is null ? null : FromEntity(sessionToken, entity);
+        return entity is null ? null : FromEntity(sessionToken, entity, await _states.ReadAsync(entity, cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -59,7 +61,7 @@ public sealed class TableSessionStore : ISessionStore
         await _storage.EnsureCreatedAsync(cancellationToken);
         try
         {
-            return (await _storage.Sessions.UpdateEntityAsync(ToEntity(session), new ETag(session.ETag), TableUpdateMode.Replace, cancellationToken)).Value.ToString();
+            return (await _storage.Sessions.UpdateEntityAsync(await ToEntityAsync(session, cancellationToken), new ETag(session.ETag), TableUpdateMode.Replace, cancellationToken)).Value.ToString();
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
@@ -72,6 +74,7 @@ public sealed class TableSessionStore : ISessionStore
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
         await _storage.Sessions.DeleteEntityAsync(StorageKeys.Escape(sessionToken), RowKey, cancellationToken: cancellationToken);
+        await _states.DeleteAllAsync(sessionToken, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -88,7 +91,7 @@ public sealed class TableSessionStore : ISessionStore
         return count;
     }
 
-    private static TableEntity ToEntity(SessionRecord session)
+    private async Task<TableEntity> ToEntityAsync(SessionRecord session, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(StorageKeys.Escape(session.SessionToken), RowKey)
         {
@@ -104,13 +107,13 @@ public sealed class TableSessionStore : ISessionStore
 
         if (session.TransactionState is { } state)
         {
-            EntityChunks.Write(entity, state);
+            await _states.WriteAsync(entity, session.SessionToken, state, cancellationToken);
         }
 
         return entity;
     }
 
-    private static SessionRecord FromEntity(string sessionToken, TableEntity entity) => new(
+    private static SessionRecord FromEntity(string sessionToken, TableEntity entity, byte[]? transactionState) => new(
         sessionToken,
         entity.GetString("SessionId")!,
         entity.GetString("LedgerName")!,
@@ -118,5 +121,5 @@ public sealed class TableSessionStore : ISessionStore
         entity.GetString("TransactionId"),
         entity.GetDateTimeOffset("TransactionStartedAt"),
         entity.ETag.ToString(),
-        EntityChunks.IsPresent(entity) ? EntityChunks.Read(entity) : null);
+        transactionState);
 }

@@ -234,6 +234,31 @@ public abstract class PortContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transaction_state_larger_than_one_table_entity_round_trips_and_shrinks_again()
+    {
+        var sessions = Ports.Sessions;
+        var token = "big/state+" + Guid.NewGuid().ToString("N");
+        var created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        // A transaction may write 4 MiB; a Table entity holds 1 MiB.
+        var big = new byte[3 * 1024 * 1024 + 17];
+        new Random(11).NextBytes(big);
+        await sessions.CreateAsync(new SessionRecord(token, "id", NewLedgerName(), created, "tx", created, null, big));
+
+        var stored = (await sessions.GetAsync(token))!;
+        Assert.Equal(big, stored.TransactionState);
+        var small = new byte[] { 1, 2, 3 };
+        Assert.True(await sessions.TryUpdateAsync(stored with { TransactionState = small }));
+        Assert.Equal(small, (await sessions.GetAsync(token))!.TransactionState);
+        var bigger = new byte[2 * 1024 * 1024];
+        new Random(12).NextBytes(bigger);
+        Assert.True(await sessions.TryUpdateAsync((await sessions.GetAsync(token))! with { TransactionState = bigger }));
+        Assert.Equal(bigger, (await sessions.GetAsync(token))!.TransactionState);
+
+        await sessions.DeleteAsync(token);
+        Assert.Null(await sessions.GetAsync(token));
+    }
+
+    [Fact]
     public async Task A_lease_excludes_other_owners_until_released()
     {
         var leases = Ports.Lease;
