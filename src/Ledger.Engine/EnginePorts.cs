@@ -9,9 +9,11 @@ public sealed record EnginePorts(
     IViewStore Views,
     ILedgerCatalogStore Ledgers,
     ISessionStore Sessions,
-    ISequencerLease Lease)
+    ISequencerLease Lease,
+    ICommitInbox Inbox)
 {
     /// <summary>Fresh in-memory implementations of every port (tests, local shell).</summary>
     public static EnginePorts InMemory(TimeProvider clock) => new(
-        new InMemoryJournalStore(), new InMemoryViewStore(), new InMemoryLedgerCatalogStore(), new InMemorySessionStore(), new InMemorySequencerLease(clock));
+        new InMemoryJournalStore(), new InMemoryViewStore(), new InMemoryLedgerCatalogStore(), new InMemorySessionStore(), new InMemorySequencerLease(clock),
+        new InMemoryCommitInbox());
 }

@@ -30,8 +30,6 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     private readonly StatementExecutor _executor;
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Sequencer>>> _sequencers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SequencerLease> _leases = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextLeaseAttempt = new(StringComparer.Ordinal);
 
     // Every transaction checks its ledger's record and reads the views' watermark: concurrent transactions share
     // those reads, each joining one that started after it asked (as fresh as a read of its own).
@@ -313,19 +311,17 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             }
 
             var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
-            var request = transaction.ToCommitRequest();
+            var statements = session.Statements.ToArray();
 
             // Committed, conflicted or failed, the transaction is over: it is closed before it is sequenced, with a
             // write conditional on the record this command started from. So only one instance can take a transaction
-            // to the sequencer, and a commit retried on an instance that still holds a transaction another instance
-            // committed fails the write, re-reads, and finds no open transaction.
+            // to the sequencer (here, or forwarded to the lease holder), and a commit retried on an instance that
+            // still holds a transaction another instance committed fails the write, re-reads, and finds no open one.
             await CloseTransactionAsync(session, cancellationToken);
             try
             {
-                var sequencer = await SequencerAsync(ledger);
-                await RenewLeaseIfDueAsync(ledger.Name, cancellationToken);
-                var result = await sequencer.EnqueueAndWaitForCommitAsync(request, cancellationToken);
-                return new CommitOutcome(transaction.Id, transaction.Digest, result.Block?.StrandId, result.Block?.SequenceNo)
+                var sequenceNo = await SubmitCommitAsync(ledger, transaction, statements, cancellationToken);
+                return new CommitOutcome(transaction.Id, transaction.Digest, sequenceNo is null ? null : ledger.StrandId, sequenceNo)
                 {
                     ConsumedIOs = new ConsumedIOs(0, transaction.WrittenEntryCount),
                 };
@@ -375,42 +371,9 @@ public sealed partial class LedgerEngine : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (var name in _sequencers.Keys.ToList())
+        foreach (var name in _sequencers.Keys.Union(_leadership.Keys).ToList())
         {
             await StopSequencerAsync(name);
-        }
-    }
-
-    // The lease is advisory (docs/engine.md, "Several instances"): it is renewed on use once half of it has run out,
-    // and an instance that does not hold it tries to take it, but every instance sequences either way.
-    private async Task RenewLeaseIfDueAsync(string ledgerName, CancellationToken cancellationToken)
-    {
-        if (!_leases.TryGetValue(ledgerName, out var lease))
-        {
-            if (_clock.GetUtcNow() >= _nextLeaseAttempt.GetValueOrDefault(ledgerName))
-            {
-                _nextLeaseAttempt[ledgerName] = _clock.GetUtcNow() + LeaseDuration / 2;
-                if (await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration, cancellationToken) is { } acquired)
-                {
-                    _leases[ledgerName] = acquired;
-                }
-            }
-
-            return;
-        }
-
-        if (lease.ExpiresAt - _clock.GetUtcNow() > lease.Duration / 2)
-        {
-            return;
-        }
-
-        if (await _ports.Lease.RenewAsync(lease, cancellationToken))
-        {
-            _leases[ledgerName] = lease with { ExpiresAt = _clock.GetUtcNow() + lease.Duration };
-        }
-        else
-        {
-            _leases.TryRemove(ledgerName, out _);
         }
     }
 
@@ -421,10 +384,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             await (await sequencer.Value).DisposeAsync();
         }
 
-        if (_leases.TryRemove(ledgerName, out var lease))
-        {
-            await _ports.Lease.ReleaseAsync(lease);
-        }
+        await StopLeadingAsync(ledgerName);
     }
 
     private async Task<LedgerRecord> RequireActiveLedgerAsync(string ledgerName, CancellationToken cancellationToken)
@@ -441,21 +401,10 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         return lazy.Value;
     }
 
-    private async Task<Sequencer> StartSequencerAsync(string ledgerName, string strandId)
-    {
-        // Holding the lease is not required to sequence: the journal's insert-if-absent append keeps the chain whole,
-        // and a sequencer that loses a slot catches up and retries (docs/engine.md, "Several instances").
-        if (await _ports.Lease.TryAcquireAsync(ledgerName, LeaseDuration) is { } lease)
-        {
-            _leases[ledgerName] = lease;
-        }
-        else
-        {
-            _nextLeaseAttempt[ledgerName] = _clock.GetUtcNow() + LeaseDuration / 2;
-        }
-
-        return await Sequencer.RecoverAsync(ledgerName, strandId, _ports.Journal, _ports.Views, _clock, _policy);
-    }
+    // Every instance keeps a sequencer (for its committed size, and to sequence once it holds the lease); one that
+    // did not hold the lease lately catches up on its first append (docs/engine.md, "Several instances").
+    private Task<Sequencer> StartSequencerAsync(string ledgerName, string strandId) =>
+        Sequencer.RecoverAsync(ledgerName, strandId, _ports.Journal, _ports.Views, _clock, _policy);
 
     // Runs one session command under the session's gate. Commands that write the record (readFirst false) start
     // from the record this instance last saw and write it with If-Match; when another instance moved the record

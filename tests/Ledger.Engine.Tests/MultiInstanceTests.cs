@@ -139,14 +139,14 @@ public sealed class MultiInstanceTests
         await first.EndSessionAsync(session);
     }
 
-    private static async Task<CommitOutcome> TransferAsync(LedgerEngine engine, string ledgerName, int from, int to) =>
+    internal static async Task<CommitOutcome> TransferAsync(LedgerEngine engine, string ledgerName, int from, int to) =>
         await RunOnAsync(
             engine,
             ledgerName,
             $"UPDATE Accounts AS a SET a.balance = a.balance - 1 WHERE a.id = {from}",
             $"UPDATE Accounts AS a SET a.balance = a.balance + 1 WHERE a.id = {to}");
 
-    private static async Task<long> SumOfBalancesAsync(LedgerEngine engine, string ledgerName)
+    internal static async Task<long> SumOfBalancesAsync(LedgerEngine engine, string ledgerName)
     {
         var session = await engine.StartSessionAsync(ledgerName);
         var transactionId = await engine.StartTransactionAsync(session);
@@ -157,7 +157,7 @@ public sealed class MultiInstanceTests
         return page.Values.Sum(v => ((IonInt)v).ToInt64());
     }
 
-    private static async Task<CommitOutcome> RunOnAsync(LedgerEngine engine, string ledgerName, params string[] statements)
+    internal static async Task<CommitOutcome> RunOnAsync(LedgerEngine engine, string ledgerName, params string[] statements)
     {
         var session = await engine.StartSessionAsync(ledgerName);
         try

@@ -34,5 +34,6 @@ public static class AzureEnginePorts
         new TableViewStore(storage),
         new TableLedgerCatalogStore(storage),
         new TableSessionStore(storage),
-        new BlobSequencerLease(storage, clock));
+        new BlobSequencerLease(storage, clock),
+        new TableCommitInbox(storage));
 }

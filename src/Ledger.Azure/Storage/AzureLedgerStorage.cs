@@ -61,6 +61,7 @@ internal sealed class AzureLedgerStorage
         Views = _tables.GetTableClient(options.Prefix + "Views");
         Ledgers = _tables.GetTableClient(options.Prefix + "Ledgers");
         Sessions = _tables.GetTableClient(options.Prefix + "Sessions");
+        Inbox = _tables.GetTableClient(options.Prefix + "Inbox");
         var blobs = new BlobServiceClient(connection, blobOptions);
         Blocks = blobs.GetBlobContainerClient(options.Prefix.ToLowerInvariant() + "-blocks");
         Leases = blobs.GetBlobContainerClient(options.Prefix.ToLowerInvariant() + "-leases");
@@ -80,6 +81,9 @@ internal sealed class AzureLedgerStorage
 
     /// <summary>The sessions.</summary>
     public TableClient Sessions { get; }
+
+    /// <summary>Commits handed to each ledger's lease holder, one partition per ledger.</summary>
+    public TableClient Inbox { get; }
 
     /// <summary>Blocks too large for one entity.</summary>
     public BlobContainerClient Blocks { get; }
@@ -109,6 +113,7 @@ internal sealed class AzureLedgerStorage
             Views.CreateIfNotExistsAsync(cancellationToken),
             Ledgers.CreateIfNotExistsAsync(cancellationToken),
             Sessions.CreateIfNotExistsAsync(cancellationToken),
+            Inbox.CreateIfNotExistsAsync(cancellationToken),
             Blocks.CreateIfNotExistsAsync(cancellationToken),
             Leases.CreateIfNotExistsAsync(cancellationToken));
     }
@@ -122,6 +127,7 @@ internal sealed class AzureLedgerStorage
             Views.DeleteAsync(cancellationToken),
             Ledgers.DeleteAsync(cancellationToken),
             Sessions.DeleteAsync(cancellationToken),
+            Inbox.DeleteAsync(cancellationToken),
             Blocks.DeleteIfExistsAsync(cancellationToken),
             Leases.DeleteIfExistsAsync(cancellationToken));
     }

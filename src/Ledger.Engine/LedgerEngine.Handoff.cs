@@ -1,0 +1,351 @@
+using System.Collections.Concurrent;
+using Ledger.Engine.Errors;
+using Ledger.Engine.Ports;
+using Ledger.Engine.Sequencing;
+using Ledger.Engine.Sessions;
+using Ledger.Engine.Transactions;
+using Ledger.PartiQL.Syntax;
+
+namespace Ledger.Engine;
+
+// The lease-guarded sequencer (docs/engine.md, "Several instances"): the instance holding a ledger's lease sequences
+// its commits; any other instance hands its commits to the holder through the commit inbox, or takes the lease over
+// when it is free or expired.
+public sealed partial class LedgerEngine
+{
+    // How long a non-holder waits before asking for the lease again (a waiting forwarder keeps asking at this pace,
+    // so it takes over within a lease duration plus this after the holder died).
+    private static readonly TimeSpan LeaseRetryInterval = TimeSpan.FromSeconds(1);
+
+    // Entries the holder takes from the inbox per poll.
+    private const int InboxBatch = 100;
+
+    private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(20);
+
+    private readonly ConcurrentDictionary<string, Leadership> _leadership = new(StringComparer.Ordinal);
+
+    // When (Environment.TickCount64) a non-holder may ask for the lease again. Real time, not the engine's clock: the
+    // pace of asking is a cost bound, while whether the lease lapsed is judged by the lease's own clock.
+    private readonly ConcurrentDictionary<string, long> _nextLeaseAttempt = new(StringComparer.Ordinal);
+
+    /// <summary>True while this instance holds the ledger's lease (tests).</summary>
+    internal bool HoldsLease(string ledgerName) => _leadership.TryGetValue(ledgerName, out var held) && !held.Stopped;
+
+    // Sequences a closed transaction: locally when this instance holds (or can take) the lease, else through the
+    // holder. Returns the sequence number of its block (null for a read-only transaction).
+    private async Task<long?> SubmitCommitAsync(
+        LedgerRecord ledger, LedgerTransaction transaction, IReadOnlyList<StatementInput> statements, CancellationToken cancellationToken)
+    {
+        if (await LeadAsync(ledger, cancellationToken) is { } leadership)
+        {
+            leadership.LastActivity = _clock.GetUtcNow();
+            var sequencer = await SequencerAsync(ledger);
+            var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
+            return result.Block?.SequenceNo;
+        }
+
+        return await ForwardCommitAsync(ledger, transaction, statements, cancellationToken);
+    }
+
+    // The holder's leadership when this instance holds the ledger's lease or just took it; null when another does.
+    private async Task<Leadership?> LeadAsync(LedgerRecord ledger, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        if (_leadership.TryGetValue(ledger.Name, out var held) && !held.Stopped)
+        {
+            if (held.Lease.ExpiresAt - now > held.Lease.Duration / 4 || await held.RenewAsync(_ports.Lease, _clock, cancellationToken))
+            {
+                return held;
+            }
+
+            held.Stop();
+            _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, held));
+        }
+
+        var ticks = Environment.TickCount64;
+        if (ticks < _nextLeaseAttempt.GetValueOrDefault(ledger.Name))
+        {
+            return null;
+        }
+
+        _nextLeaseAttempt[ledger.Name] = ticks + (long)LeaseRetryInterval.TotalMilliseconds;
+        if (await _ports.Lease.TryAcquireAsync(ledger.Name, LeaseDuration, cancellationToken) is not { } lease)
+        {
+            return null;
+        }
+
+        var leadership = new Leadership(lease, now);
+        if (!_leadership.TryAdd(ledger.Name, leadership))
+        {
+            // Another command of this instance won the same race; keep its leadership and give this lease id up.
+            await _ports.Lease.ReleaseAsync(lease, CancellationToken.None);
+            return _leadership.TryGetValue(ledger.Name, out var winner) ? winner : null;
+        }
+
+        leadership.Loop = Task.Run(() => LeadLoopAsync(ledger, leadership));
+        return leadership;
+    }
+
+    // While holding the lease: renew it, serve the inbox, and give the lease up after a quiet period.
+    private async Task LeadLoopAsync(LedgerRecord ledger, Leadership leadership)
+    {
+        var delay = FastPoll;
+        var firstPoll = true;
+        try
+        {
+            while (!leadership.Stopped)
+            {
+                var now = _clock.GetUtcNow();
+                if (leadership.InFlight.IsEmpty && now - leadership.LastActivity >= QuietPeriod)
+                {
+                    leadership.Stop();
+                    _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
+                    await _ports.Lease.ReleaseAsync(leadership.Lease, CancellationToken.None);
+                    return;
+                }
+
+                if (leadership.Lease.ExpiresAt - now <= leadership.Lease.Duration / 2
+                    && !await leadership.RenewAsync(_ports.Lease, _clock, CancellationToken.None))
+                {
+                    // Lost (taken by another instance): stop taking commits; new ones are forwarded.
+                    leadership.Stop();
+                    _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
+                    return;
+                }
+
+                var pending = await _ports.Inbox.ListPendingAsync(ledger.Name, InboxBatch, CancellationToken.None);
+                foreach (var entry in pending)
+                {
+                    if (leadership.InFlight.TryAdd(entry.TransactionId, true))
+                    {
+                        leadership.LastActivity = now;
+
+                        // Entries already waiting when this leadership began may have been journaled by an earlier
+                        // holder that died before writing the outcome: those are looked up in the journal first.
+                        _ = ServeForwardedAsync(ledger, leadership, entry, mayBeJournaled: firstPoll);
+                    }
+                }
+
+                firstPoll = false;
+                delay = pending.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+                await Task.Delay(delay, leadership.Stopping);
+            }
+        }
+        catch (OperationCanceledException) when (leadership.Stopped)
+        {
+            // Stopped by dispose or ledger deletion.
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // Storage failed under the loop: stop leading (nothing is lost, the inbox keeps its entries and the lease
+            // lapses or is taken over), so commits here are forwarded or take the lease again.
+            leadership.Stop();
+            _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
+        }
+    }
+
+    private static TimeSpan QuietPeriod => LeaseDuration;
+
+    private async Task ServeForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, bool mayBeJournaled)
+    {
+        try
+        {
+            ForwardedCommitOutcome outcome;
+            try
+            {
+                outcome = await CommitForwardedAsync(ledger, leadership, entry, mayBeJournaled);
+            }
+            catch (OccConflictException conflict)
+            {
+                outcome = new ForwardedCommitOutcome(ForwardedCommitResult.OccConflict, null, conflict.Message);
+            }
+            catch (CommitFailureException failure)
+            {
+                if (failure.IsFatal)
+                {
+                    await StopSequencerAsync(ledger.Name);
+                }
+
+                outcome = new ForwardedCommitOutcome(ForwardedCommitResult.CapacityExceeded, null, "Capacity exceeded");
+            }
+            catch (LedgerException refused)
+            {
+                outcome = new ForwardedCommitOutcome(ForwardedCommitResult.Refused, null, refused.Message);
+            }
+
+            await _ports.Inbox.SetOutcomeAsync(ledger.Name, entry.TransactionId, outcome, CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // The outcome could not be written: the entry stays pending and is served again (after a journal lookup,
+            // since it may have been appended) by this or the next holder.
+            leadership.Retry.TryAdd(entry.TransactionId, true);
+        }
+        finally
+        {
+            leadership.InFlight.TryRemove(entry.TransactionId, out _);
+            leadership.LastActivity = _clock.GetUtcNow();
+        }
+    }
+
+    private async Task<ForwardedCommitOutcome> CommitForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, bool mayBeJournaled)
+    {
+        var sequencer = await SequencerAsync(ledger);
+        if ((leadership.Retry.TryRemove(entry.TransactionId, out _) || mayBeJournaled)
+            && await FindJournaledAsync(ledger.Name, entry) is { } sequenceNo)
+        {
+            return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, sequenceNo, null);
+        }
+
+        var transaction = await RebuildForwardedAsync(ledger.Name, entry);
+        if (transaction.Digest != entry.CommitDigest)
+        {
+            return new ForwardedCommitOutcome(ForwardedCommitResult.Refused, null, "Digests don't match");
+        }
+
+        var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest());
+        return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.Block?.SequenceNo, null);
+    }
+
+    // Exactly once: a block of the transaction between the entry's enqueue tip and the journal tip means an earlier
+    // holder appended it and did not get to write the outcome.
+    private async Task<long?> FindJournaledAsync(string ledgerName, ForwardedCommit entry)
+    {
+        var tip = await _ports.Journal.GetTipAsync(ledgerName);
+        for (var from = entry.EnqueueTip; from < tip.Size;)
+        {
+            var page = await _ports.Journal.ReadBlocksAsync(ledgerName, from, tip.Size, 100);
+            if (page.Blocks.FirstOrDefault(b => b.TransactionId == entry.TransactionId) is { } block)
+            {
+                return block.SequenceNo;
+            }
+
+            from = page.NextSequenceNo ?? tip.Size;
+        }
+
+        return null;
+    }
+
+    // The forwarder's transaction, rebuilt by re-executing its statements at its snapshot (ids and statement times
+    // are derived, so the writes, and the digest, are the ones the client saw).
+    private async Task<LedgerTransaction> RebuildForwardedAsync(string ledgerName, ForwardedCommit entry)
+    {
+        var state = TransactionState.Decode(entry.TransactionState);
+        var transaction = new LedgerTransaction(ledgerName, entry.TransactionId, state.Snapshot, entry.TransactionStartedAt, _ports.Views, Limits);
+        foreach (var statement in state.Statements)
+        {
+            var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);
+            try
+            {
+                await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, CancellationToken.None);
+            }
+            catch (LedgerException)
+            {
+                // It failed on the forwarder too (same snapshot, same inputs); it stays in the digest only.
+            }
+        }
+
+        return transaction;
+    }
+
+    // A non-holder's commit: enqueue it, then wait for the holder's outcome (asking for the lease meanwhile, so a
+    // dead holder is replaced and this instance serves the inbox, its own entry included).
+    private async Task<long?> ForwardCommitAsync(
+        LedgerRecord ledger, LedgerTransaction transaction, IReadOnlyList<StatementInput> statements, CancellationToken cancellationToken)
+    {
+        var enqueueTip = Math.Max(transaction.Snapshot, await _watermarkReads.ReadAsync(ledger.Name, cancellationToken));
+        var entry = new ForwardedCommit(
+            ledger.Name, transaction.Id, transaction.StartedAt, transaction.Digest, enqueueTip, new TransactionState(transaction.Snapshot, statements).Encode());
+        await _ports.Inbox.EnqueueAsync(entry, cancellationToken);
+        var delay = FastPoll;
+        while (true)
+        {
+            if (await _ports.Inbox.GetOutcomeAsync(ledger.Name, transaction.Id, cancellationToken) is { } outcome)
+            {
+                await _ports.Inbox.DeleteAsync(ledger.Name, transaction.Id, CancellationToken.None);
+                return outcome.Result switch
+                {
+                    ForwardedCommitResult.Committed => outcome.SequenceNo,
+                    ForwardedCommitResult.OccConflict => throw new OccConflictException(transaction.Id),
+                    ForwardedCommitResult.CapacityExceeded => throw new CapacityExceededException("Capacity exceeded"),
+                    _ => throw new BadRequestException(outcome.Message ?? "The commit was refused"),
+                };
+            }
+
+            await LeadAsync(ledger, cancellationToken);
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+        }
+    }
+
+    private async Task StopLeadingAsync(string ledgerName)
+    {
+        if (_leadership.TryRemove(ledgerName, out var leadership))
+        {
+            leadership.Stop();
+            if (leadership.Loop is { } loop)
+            {
+                await loop;
+            }
+
+            while (!leadership.InFlight.IsEmpty)
+            {
+                await Task.Delay(FastPoll);
+            }
+
+            await _ports.Lease.ReleaseAsync(leadership.Lease, CancellationToken.None);
+        }
+    }
+
+    // One holding of a ledger's lease by this instance.
+    private sealed class Leadership(SequencerLease lease, DateTimeOffset start)
+    {
+        private readonly CancellationTokenSource _stopping = new();
+        private readonly SemaphoreSlim _leaseGate = new(1, 1);
+        private volatile SequencerLease _lease = lease;
+        private long _lastActivityTicks = start.UtcTicks;
+
+        public SequencerLease Lease => _lease;
+
+        public Task? Loop { get; set; }
+
+        public bool Stopped => _stopping.IsCancellationRequested;
+
+        public CancellationToken Stopping => _stopping.Token;
+
+        /// <summary>Inbox entries being committed now (never taken twice).</summary>
+        public ConcurrentDictionary<string, bool> InFlight { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Entries whose outcome write failed: they may be journaled, so they are looked up first.</summary>
+        public ConcurrentDictionary<string, bool> Retry { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset LastActivity
+        {
+            get => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _lastActivityTicks, Math.Max(Interlocked.Read(ref _lastActivityTicks), value.UtcTicks));
+        }
+
+        public void Stop() => _stopping.Cancel();
+
+        public async Task<bool> RenewAsync(ISequencerLease leases, TimeProvider clock, CancellationToken cancellationToken)
+        {
+            await _leaseGate.WaitAsync(cancellationToken);
+            try
+            {
+                var renewedAt = clock.GetUtcNow();
+                if (!await leases.RenewAsync(_lease, cancellationToken))
+                {
+                    return false;
+                }
+
+                _lease = _lease with { ExpiresAt = renewedAt + _lease.Duration };
+                return true;
+            }
+            finally
+            {
+                _leaseGate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using Ledger.Engine.Errors;
+using Ledger.Engine.Ports;
+using Ledger.Ion;
+using static Ledger.Engine.Tests.MultiInstanceTests;
+
+namespace Ledger.Engine.Tests;
+
+/// <summary>
+/// The lease-guarded sequencer: two engines over shared in-memory ports; only the lease holder sequences, the other
+/// hands its commits over through the commit inbox or takes the lease when it is free or expired.
+/// </summary>
+public sealed class LeaseHandoffTests
+{
+    private static readonly TimeSpan PastLease = TimeSpan.FromSeconds(16);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_non_holder_hands_its_commit_to_the_holder_and_gets_the_block_address()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        Assert.True(fixture.Engine.HoldsLease(fixture.LedgerName));
+
+        var outcome = await RunOnAsync(second, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+
+        Assert.False(second.HoldsLease(fixture.LedgerName));
+        var blocks = await fixture.BlocksAsync();
+        Assert.Equal(blocks.Count - 1, outcome.SequenceNo);
+        Assert.Equal(outcome.TransactionId, blocks[^1].TransactionId);
+        Assert.Single(blocks, b => b.TransactionId == outcome.TransactionId);
+        Assert.Empty(await fixture.Ports.Inbox.ListPendingAsync(fixture.LedgerName, 10));
+        Assert.Null(await fixture.Ports.Inbox.GetOutcomeAsync(fixture.LedgerName, outcome.TransactionId));
+        Assert.Equal(5, await SumOfBalancesAsync(fixture.Engine, fixture.LedgerName));
+    }
+
+    [Fact]
+    public async Task Forwarded_documents_keep_the_ids_the_client_was_shown()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+
+        var session = await second.StartSessionAsync(fixture.LedgerName);
+        var transactionId = await second.StartTransactionAsync(session);
+        const string Insert = "INSERT INTO Accounts << {'id': 1}, {'id': 2} >>";
+        var shown = (await second.ExecuteStatementAsync(session, transactionId, Insert)).Values
+            .Select(v => ((IonString)((IonStruct)v)["documentId"]!).Value).Order().ToList();
+        var outcome = await second.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, (Insert, [])));
+
+        var block = (await fixture.BlocksAsync())[(int)outcome.SequenceNo!.Value];
+        Assert.Equal(shown, block.Revisions.Select(r => r.DocumentId).Order().ToList());
+        Assert.False(second.HoldsLease(fixture.LedgerName));
+    }
+
+    [Fact]
+    public async Task A_forwarded_commit_that_read_what_the_holder_then_wrote_fails_with_an_occ_conflict_and_stores_nothing()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        await fixture.RunAsync("INSERT INTO Accounts VALUE {'id': 0, 'balance': 10}");
+        const string Debit = "UPDATE Accounts AS a SET a.balance = a.balance - 1 WHERE a.id = 0";
+
+        var here = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+        var there = await second.StartSessionAsync(fixture.LedgerName);
+        var hereTx = await fixture.Engine.StartTransactionAsync(here);
+        var thereTx = await second.StartTransactionAsync(there);
+        await fixture.Engine.ExecuteStatementAsync(here, hereTx, Debit);
+        await second.ExecuteStatementAsync(there, thereTx, Debit);
+        var size = (await fixture.BlocksAsync()).Count;
+
+        await fixture.Engine.CommitTransactionAsync(here, hereTx, EngineFixture.DriverDigest(hereTx, (Debit, [])));
+        await Assert.ThrowsAsync<OccConflictException>(() => second.CommitTransactionAsync(there, thereTx, EngineFixture.DriverDigest(thereTx, (Debit, []))));
+
+        Assert.Equal(size + 1, (await fixture.BlocksAsync()).Count);
+        Assert.Equal(9, await SumOfBalancesAsync(second, fixture.LedgerName));
+        Assert.Empty(await fixture.Ports.Inbox.ListPendingAsync(fixture.LedgerName, 10));
+    }
+
+    [Fact]
+    public async Task The_holder_releases_the_lease_after_a_quiet_period_and_the_next_committer_takes_it()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        Assert.True(fixture.Engine.HoldsLease(fixture.LedgerName));
+
+        fixture.Clock.Advance(PastLease);
+        await WaitUntilAsync(() => !fixture.Engine.HoldsLease(fixture.LedgerName));
+
+        // Released, not left to lapse: the lease is free at once.
+        var probe = await fixture.Ports.Lease.TryAcquireAsync(fixture.LedgerName, TimeSpan.FromSeconds(15));
+        Assert.NotNull(probe);
+        await fixture.Ports.Lease.ReleaseAsync(probe);
+
+        await RunOnAsync(second, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+        Assert.True(second.HoldsLease(fixture.LedgerName));
+        Assert.False(fixture.Engine.HoldsLease(fixture.LedgerName));
+    }
+
+    [Fact]
+    public async Task A_waiting_forwarder_takes_the_lease_over_once_the_silent_holder_lets_it_lapse()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        await fixture.Engine.DisposeAsync();
+
+        // A holder that took the lease and then went silent (killed): it neither serves the inbox nor renews.
+        Assert.NotNull(await fixture.Ports.Lease.TryAcquireAsync(fixture.LedgerName, TimeSpan.FromSeconds(15)));
+        await using var survivor = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var commit = RunOnAsync(survivor, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+        await WaitUntilAsync(async () => (await fixture.Ports.Inbox.ListPendingAsync(fixture.LedgerName, 10)).Count == 1);
+        await Task.Delay(50);
+        Assert.False(commit.IsCompleted);
+
+        fixture.Clock.Advance(PastLease);
+        var outcome = await commit.WaitAsync(Patience);
+
+        Assert.True(survivor.HoldsLease(fixture.LedgerName));
+        Assert.Equal(outcome.TransactionId, (await fixture.BlocksAsync())[(int)outcome.SequenceNo!.Value].TransactionId);
+        Assert.Empty(await fixture.Ports.Inbox.ListPendingAsync(fixture.LedgerName, 10));
+    }
+
+    [Fact]
+    public async Task A_holder_that_dies_after_appending_but_before_the_outcome_is_not_committed_twice_by_the_next_holder()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var dying = new DyingInbox(fixture.Ports.Inbox);
+        await using var holder = new LedgerEngine(fixture.Ports with { Inbox = dying }, fixture.Clock);
+        await RunOnAsync(holder, fixture.LedgerName, "CREATE TABLE Accounts");
+        Assert.True(holder.HoldsLease(fixture.LedgerName));
+
+        await using var survivor = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var commit = RunOnAsync(survivor, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+
+        // The holder appends the forwarded commit, then dies before its outcome is written.
+        await WaitUntilAsync(() => dying.Died);
+        await WaitUntilAsync(() => !holder.HoldsLease(fixture.LedgerName));
+        var appended = await fixture.BlocksAsync();
+        var transactionId = appended[^1].TransactionId;
+        Assert.False(commit.IsCompleted);
+
+        fixture.Clock.Advance(PastLease);
+        var outcome = await commit.WaitAsync(Patience);
+
+        Assert.Equal(transactionId, outcome.TransactionId);
+        Assert.Equal(appended.Count - 1, outcome.SequenceNo);
+        var blocks = await fixture.BlocksAsync();
+        Assert.Equal(appended.Count, blocks.Count);
+        Assert.Single(blocks, b => b.TransactionId == transactionId);
+        Assert.Equal(5, await SumOfBalancesAsync(survivor, fixture.LedgerName));
+    }
+
+    [Fact]
+    public async Task A_holder_whose_renewal_fails_stops_sequencing_and_forwards_its_commits()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var refusing = new RenewRefusingLease(fixture.Ports.Lease);
+        await using var first = new LedgerEngine(fixture.Ports with { Lease = refusing }, fixture.Clock);
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await RunOnAsync(first, fixture.LedgerName, "CREATE TABLE Accounts");
+        Assert.True(first.HoldsLease(fixture.LedgerName));
+
+        // Half the lease is gone: the renewal is due and fails, so the first instance stops leading.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(8));
+        await WaitUntilAsync(() => !first.HoldsLease(fixture.LedgerName));
+
+        // Its lease lapses; the second instance takes it on its next commit, and the first forwards to it.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(8));
+        await RunOnAsync(second, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+        Assert.True(second.HoldsLease(fixture.LedgerName));
+        var outcome = await RunOnAsync(first, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 1, 'balance': 7}");
+
+        Assert.False(first.HoldsLease(fixture.LedgerName));
+        Assert.True(refusing.RenewalsRefused > 0);
+        Assert.Equal(outcome.TransactionId, (await fixture.BlocksAsync())[(int)outcome.SequenceNo!.Value].TransactionId);
+        Assert.Equal(12, await SumOfBalancesAsync(first, fixture.LedgerName));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(5);
+        }
+    }
+
+    // The inbox as a holder that dies sees it: its first outcome write fails, and from then on every call does.
+    private sealed class DyingInbox(ICommitInbox inner) : ICommitInbox
+    {
+        private volatile bool _died;
+
+        public bool Died => _died;
+
+        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : inner.EnqueueAsync(commit, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+
+        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+
+        public ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        {
+            _died = true;
+            throw new IOException("died before writing the outcome");
+        }
+
+        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+    }
+
+    // A lease whose holder can never renew (its renewals are lost or late).
+    private sealed class RenewRefusingLease(ISequencerLease inner) : ISequencerLease
+    {
+        private int _refused;
+
+        public int RenewalsRefused => Volatile.Read(ref _refused);
+
+        public ValueTask<SequencerLease?> TryAcquireAsync(string ledgerName, TimeSpan duration, CancellationToken cancellationToken = default) =>
+            inner.TryAcquireAsync(ledgerName, duration, cancellationToken);
+
+        public ValueTask<bool> RenewAsync(SequencerLease lease, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _refused);
+            return ValueTask.FromResult(false);
+        }
+
+        public ValueTask ReleaseAsync(SequencerLease lease, CancellationToken cancellationToken = default) => inner.ReleaseAsync(lease, cancellationToken);
+    }
+}
