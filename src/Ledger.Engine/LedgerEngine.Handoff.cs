@@ -59,8 +59,7 @@ public sealed partial class LedgerEngine
                 return held;
             }
 
-            held.Stop();
-            _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, held));
+            EndLeadership(ledger.Name, held);
         }
 
         var ticks = Environment.TickCount64;
@@ -92,15 +91,14 @@ public sealed partial class LedgerEngine
     {
         var delay = FastPoll;
         var firstPoll = true;
-        try
+        while (!leadership.Stopped)
         {
-            while (!leadership.Stopped)
+            try
             {
                 var now = _clock.GetUtcNow();
                 if (leadership.InFlight.IsEmpty && now - leadership.LastActivity >= QuietPeriod)
                 {
-                    leadership.Stop();
-                    _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
+                    EndLeadership(ledger.Name, leadership);
                     await _ports.Lease.ReleaseAsync(leadership.Lease, CancellationToken.None);
                     return;
                 }
@@ -109,8 +107,7 @@ public sealed partial class LedgerEngine
                     && !await leadership.RenewAsync(_ports.Lease, _clock, CancellationToken.None))
                 {
                     // Lost (taken by another instance): stop taking commits; new ones are forwarded.
-                    leadership.Stop();
-                    _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
+                    EndLeadership(ledger.Name, leadership);
                     return;
                 }
 
@@ -129,20 +126,34 @@ public sealed partial class LedgerEngine
 
                 firstPoll = false;
                 delay = pending.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                // Storage failed under the loop (a renewal or a poll): keep leading while the lease lasts and try
+                // again; the inbox keeps its entries.
+                delay = SlowPoll;
+                if (leadership.Lease.ExpiresAt <= _clock.GetUtcNow())
+                {
+                    EndLeadership(ledger.Name, leadership);
+                    return;
+                }
+            }
+
+            try
+            {
                 await Task.Delay(delay, leadership.Stopping);
             }
+            catch (OperationCanceledException) when (leadership.Stopped)
+            {
+                // Stopped by dispose or ledger deletion.
+            }
         }
-        catch (OperationCanceledException) when (leadership.Stopped)
-        {
-            // Stopped by dispose or ledger deletion.
-        }
-        catch (Exception failure) when (failure is not OutOfMemoryException)
-        {
-            // Storage failed under the loop: stop leading (nothing is lost, the inbox keeps its entries and the lease
-            // lapses or is taken over), so commits here are forwarded or take the lease again.
-            leadership.Stop();
-            _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledger.Name, leadership));
-        }
+    }
+
+    private void EndLeadership(string ledgerName, Leadership leadership)
+    {
+        leadership.Stop();
+        _leadership.TryRemove(new KeyValuePair<string, Leadership>(ledgerName, leadership));
     }
 
     private static TimeSpan QuietPeriod => LeaseDuration;
@@ -164,7 +175,8 @@ public sealed partial class LedgerEngine
             {
                 if (failure.IsFatal)
                 {
-                    await StopSequencerAsync(ledger.Name);
+                    // The next commit recovers a sequencer from the journal; leading goes on.
+                    await DropSequencerAsync(ledger.Name);
                 }
 
                 outcome = new ForwardedCommitOutcome(ForwardedCommitResult.CapacityExceeded, null, "Capacity exceeded");

@@ -377,14 +377,19 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
     }
 
+    // Leading stops first: its forwarded commits still in flight finish on the sequencer before it is disposed.
     private async Task StopSequencerAsync(string ledgerName)
+    {
+        await StopLeadingAsync(ledgerName);
+        await DropSequencerAsync(ledgerName);
+    }
+
+    private async Task DropSequencerAsync(string ledgerName)
     {
         if (_sequencers.TryRemove(ledgerName, out var sequencer) && sequencer.IsValueCreated)
         {
             await (await sequencer.Value).DisposeAsync();
         }
-
-        await StopLeadingAsync(ledgerName);
     }
 
     private async Task<LedgerRecord> RequireActiveLedgerAsync(string ledgerName, CancellationToken cancellationToken)

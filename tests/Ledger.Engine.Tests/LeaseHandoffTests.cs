@@ -127,7 +127,7 @@ public sealed class LeaseHandoffTests
     {
         await using var fixture = await EngineFixture.CreateAsync();
         var dying = new DyingInbox(fixture.Ports.Inbox);
-        await using var holder = new LedgerEngine(fixture.Ports with { Inbox = dying }, fixture.Clock);
+        await using var holder = new LedgerEngine(fixture.Ports with { Inbox = dying, Lease = new DeadWithLease(fixture.Ports.Lease, dying) }, fixture.Clock);
         await RunOnAsync(holder, fixture.LedgerName, "CREATE TABLE Accounts");
         Assert.True(holder.HoldsLease(fixture.LedgerName));
 
@@ -136,7 +136,6 @@ public sealed class LeaseHandoffTests
 
         // The holder appends the forwarded commit, then dies before its outcome is written.
         await WaitUntilAsync(() => dying.Died);
-        await WaitUntilAsync(() => !holder.HoldsLease(fixture.LedgerName));
         var appended = await fixture.BlocksAsync();
         var transactionId = appended[^1].TransactionId;
         Assert.False(commit.IsCompleted);
@@ -214,6 +213,19 @@ public sealed class LeaseHandoffTests
 
         public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
             _died ? throw new IOException("dead") : inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+    }
+
+    // The lease of a holder that died with its inbox: no renewal, no release; it lapses.
+    private sealed class DeadWithLease(ISequencerLease inner, DyingInbox dying) : ISequencerLease
+    {
+        public ValueTask<SequencerLease?> TryAcquireAsync(string ledgerName, TimeSpan duration, CancellationToken cancellationToken = default) =>
+            dying.Died ? ValueTask.FromResult<SequencerLease?>(null) : inner.TryAcquireAsync(ledgerName, duration, cancellationToken);
+
+        public ValueTask<bool> RenewAsync(SequencerLease lease, CancellationToken cancellationToken = default) =>
+            dying.Died ? ValueTask.FromResult(false) : inner.RenewAsync(lease, cancellationToken);
+
+        public ValueTask ReleaseAsync(SequencerLease lease, CancellationToken cancellationToken = default) =>
+            dying.Died ? ValueTask.CompletedTask : inner.ReleaseAsync(lease, cancellationToken);
     }
 
     // A lease whose holder can never renew (its renewals are lost or late).
