@@ -14,8 +14,8 @@ namespace Ledger.Engine;
 public sealed partial class LedgerEngine
 {
     // How long a non-holder waits before asking for the lease again (a waiting forwarder keeps asking at this pace,
-    // so it takes over within a lease duration plus this after the holder died).
-    private static readonly TimeSpan LeaseRetryInterval = TimeSpan.FromSeconds(1);
+    // so it takes over within a lease duration plus this after the holder died; one Blob request per ledger each).
+    private static readonly TimeSpan LeaseRetryInterval = TimeSpan.FromMilliseconds(250);
 
     // Entries the holder takes from the inbox per poll.
     private const int InboxBatch = 100;
@@ -40,9 +40,7 @@ public sealed partial class LedgerEngine
         if (await LeadAsync(ledger, cancellationToken) is { } leadership)
         {
             leadership.LastActivity = _clock.GetUtcNow();
-            var sequencer = await SequencerAsync(ledger);
-            var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest(), cancellationToken);
-            return result.Block?.SequenceNo;
+            return (await SequenceAsync(ledger, transaction.ToCommitRequest(), cancellationToken)).Block?.SequenceNo;
         }
 
         return await ForwardCommitAsync(ledger, transaction, statements, cancellationToken);
@@ -82,8 +80,36 @@ public sealed partial class LedgerEngine
             return _leadership.TryGetValue(ledger.Name, out var winner) ? winner : null;
         }
 
+        await RecoverIfBehindAsync(ledger, cancellationToken);
         leadership.Loop = Task.Run(() => LeadLoopAsync(ledger, leadership));
         return leadership;
+    }
+
+    // A sequencer that sat idle while another instance led is many blocks behind: recovering a new one from the
+    // journal (tree from stored nodes, views from the watermark) is far cheaper than catching up block by block.
+    private async Task RecoverIfBehindAsync(LedgerRecord ledger, CancellationToken cancellationToken)
+    {
+        if (_sequencers.TryGetValue(ledger.Name, out var existing) && existing.IsValueCreated && existing.Value.IsCompletedSuccessfully
+            && (await existing.Value).CommittedSize < await _watermarkReads.ReadAsync(ledger.Name, cancellationToken))
+        {
+            await DropSequencerAsync(ledger.Name);
+        }
+    }
+
+    // Queues a commit on the ledger's sequencer; one replaced meanwhile (RecoverIfBehindAsync) is tried on the next.
+    private async Task<CommitResult> SequenceAsync(LedgerRecord ledger, CommitRequest request, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await (await SequencerAsync(ledger)).EnqueueAndWaitForCommitAsync(request, cancellationToken);
+            }
+            catch (ObjectDisposedException)
+            {
+                await Task.Yield();
+            }
+        }
     }
 
     // While holding the lease: renew it, serve the inbox, and give the lease up after a quiet period.
@@ -111,17 +137,21 @@ public sealed partial class LedgerEngine
                     return;
                 }
 
+                // A listing can be older than an outcome written while it was under way: entries completed before
+                // this poll started are skipped, and forgotten once a poll that started after them has come back.
+                var generation = leadership.StartPoll();
                 var pending = await _ports.Inbox.ListPendingAsync(ledger.Name, InboxBatch, CancellationToken.None);
-                foreach (var entry in pending)
-                {
-                    if (leadership.InFlight.TryAdd(entry.TransactionId, true))
-                    {
-                        leadership.LastActivity = now;
+                var fresh = pending.Where(e => !leadership.InFlight.ContainsKey(e.TransactionId) && !leadership.Completed.ContainsKey(e.TransactionId)).ToList();
+                leadership.ForgetCompletedBefore(generation);
 
-                        // Entries already waiting when this leadership began may have been journaled by an earlier
-                        // holder that died before writing the outcome: those are looked up in the journal first.
-                        _ = ServeForwardedAsync(ledger, leadership, entry, mayBeJournaled: firstPoll);
-                    }
+                // Entries already waiting when this leadership began (and those whose outcome write failed) may have
+                // been journaled by an earlier holder that died before writing the outcome: one journal read finds them.
+                var journaled = await FindJournaledAsync(ledger.Name, [.. fresh.Where(e => firstPoll || leadership.Retry.TryRemove(e.TransactionId, out _))]);
+                foreach (var entry in fresh)
+                {
+                    leadership.InFlight[entry.TransactionId] = true;
+                    leadership.LastActivity = now;
+                    _ = ServeForwardedAsync(ledger, leadership, entry, journaled.TryGetValue(entry.TransactionId, out var sequenceNo) ? sequenceNo : null);
                 }
 
                 firstPoll = false;
@@ -158,14 +188,16 @@ public sealed partial class LedgerEngine
 
     private static TimeSpan QuietPeriod => LeaseDuration;
 
-    private async Task ServeForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, bool mayBeJournaled)
+    private async Task ServeForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, long? journaledAt)
     {
         try
         {
             ForwardedCommitOutcome outcome;
             try
             {
-                outcome = await CommitForwardedAsync(ledger, leadership, entry, mayBeJournaled);
+                outcome = journaledAt is { } sequenceNo
+                    ? new ForwardedCommitOutcome(ForwardedCommitResult.Committed, sequenceNo, null)
+                    : await CommitForwardedAsync(ledger, entry);
             }
             catch (OccConflictException conflict)
             {
@@ -187,6 +219,7 @@ public sealed partial class LedgerEngine
             }
 
             await _ports.Inbox.SetOutcomeAsync(ledger.Name, entry.TransactionId, outcome, CancellationToken.None);
+            leadership.Completed[entry.TransactionId] = leadership.Polls;
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
         {
@@ -201,42 +234,45 @@ public sealed partial class LedgerEngine
         }
     }
 
-    private async Task<ForwardedCommitOutcome> CommitForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, bool mayBeJournaled)
+    private async Task<ForwardedCommitOutcome> CommitForwardedAsync(LedgerRecord ledger, ForwardedCommit entry)
     {
-        var sequencer = await SequencerAsync(ledger);
-        if ((leadership.Retry.TryRemove(entry.TransactionId, out _) || mayBeJournaled)
-            && await FindJournaledAsync(ledger.Name, entry) is { } sequenceNo)
-        {
-            return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, sequenceNo, null);
-        }
-
         var transaction = await RebuildForwardedAsync(ledger.Name, entry);
         if (transaction.Digest != entry.CommitDigest)
         {
             return new ForwardedCommitOutcome(ForwardedCommitResult.Refused, null, "Digests don't match");
         }
 
-        var result = await sequencer.EnqueueAndWaitForCommitAsync(transaction.ToCommitRequest());
+        var result = await SequenceAsync(ledger, transaction.ToCommitRequest(), CancellationToken.None);
         return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.Block?.SequenceNo, null);
     }
 
-    // Exactly once: a block of the transaction between the entry's enqueue tip and the journal tip means an earlier
-    // holder appended it and did not get to write the outcome.
-    private async Task<long?> FindJournaledAsync(string ledgerName, ForwardedCommit entry)
+    // Exactly once: a block of an entry's transaction between its enqueue tip and the journal tip means an earlier
+    // holder appended it and did not get to write the outcome. One read from the lowest enqueue tip covers them all.
+    private async Task<Dictionary<string, long>> FindJournaledAsync(string ledgerName, IReadOnlyList<ForwardedCommit> entries)
     {
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (entries.Count == 0)
+        {
+            return found;
+        }
+
+        var wanted = entries.ToDictionary(e => e.TransactionId, e => e.EnqueueTip, StringComparer.Ordinal);
         var tip = await _ports.Journal.GetTipAsync(ledgerName);
-        for (var from = entry.EnqueueTip; from < tip.Size;)
+        for (var from = wanted.Values.Min(); from < tip.Size;)
         {
             var page = await _ports.Journal.ReadBlocksAsync(ledgerName, from, tip.Size, 100);
-            if (page.Blocks.FirstOrDefault(b => b.TransactionId == entry.TransactionId) is { } block)
+            foreach (var block in page.Blocks)
             {
-                return block.SequenceNo;
+                if (wanted.TryGetValue(block.TransactionId, out var enqueueTip) && block.SequenceNo >= enqueueTip)
+                {
+                    found[block.TransactionId] = block.SequenceNo;
+                }
             }
 
             from = page.NextSequenceNo ?? tip.Size;
         }
 
-        return null;
+        return found;
     }
 
     // The forwarder's transaction, rebuilt by re-executing its statements at its snapshot (ids and statement times
@@ -317,6 +353,7 @@ public sealed partial class LedgerEngine
         private readonly SemaphoreSlim _leaseGate = new(1, 1);
         private volatile SequencerLease _lease = lease;
         private long _lastActivityTicks = start.UtcTicks;
+        private long _polls;
 
         public SequencerLease Lease => _lease;
 
@@ -329,6 +366,12 @@ public sealed partial class LedgerEngine
         /// <summary>Inbox entries being committed now (never taken twice).</summary>
         public ConcurrentDictionary<string, bool> InFlight { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Entries served, with the number of polls started when their outcome was written.</summary>
+        public ConcurrentDictionary<string, long> Completed { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>How many inbox polls were started.</summary>
+        public long Polls => Interlocked.Read(ref _polls);
+
         /// <summary>Entries whose outcome write failed: they may be journaled, so they are looked up first.</summary>
         public ConcurrentDictionary<string, bool> Retry { get; } = new(StringComparer.Ordinal);
 
@@ -339,6 +382,21 @@ public sealed partial class LedgerEngine
         }
 
         public void Stop() => _stopping.Cancel();
+
+        /// <summary>Counts a poll about to start; returns its generation.</summary>
+        public long StartPoll() => Interlocked.Increment(ref _polls);
+
+        /// <summary>Forgets entries completed before the poll of <paramref name="generation"/> started (it saw their outcome).</summary>
+        public void ForgetCompletedBefore(long generation)
+        {
+            foreach (var (transactionId, completedAt) in Completed)
+            {
+                if (completedAt < generation)
+                {
+                    Completed.TryRemove(transactionId, out _);
+                }
+            }
+        }
 
         public async Task<bool> RenewAsync(ISequencerLease leases, TimeProvider clock, CancellationToken cancellationToken)
         {
