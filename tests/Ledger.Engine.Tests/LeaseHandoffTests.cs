@@ -1,5 +1,6 @@
 using Ledger.Engine.Errors;
 using Ledger.Engine.Ports;
+using Ledger.Engine.Sessions;
 using Ledger.Ion;
 using static Ledger.Engine.Tests.MultiInstanceTests;
 
@@ -152,6 +153,28 @@ public sealed class LeaseHandoffTests
     }
 
     [Fact]
+    public async Task A_listing_older_than_an_outcome_does_not_make_the_holder_commit_the_entry_again()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var slow = new SlowListingInbox(fixture.Ports.Inbox);
+        await using var holder = new LedgerEngine(fixture.Ports with { Inbox = slow }, fixture.Clock);
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        await RunOnAsync(holder, fixture.LedgerName, "CREATE TABLE Accounts");
+
+        var outcomes = new List<CommitOutcome>();
+        for (var i = 0; i < 10; i++)
+        {
+            outcomes.Add(await RunOnAsync(second, fixture.LedgerName, $"INSERT INTO Accounts VALUE {{'id': {i}, 'balance': 1}}"));
+        }
+
+        Assert.True(slow.StaleListings > 0, "no listing came back after an outcome it predates");
+        var blocks = await fixture.BlocksAsync();
+        Assert.All(outcomes, o => Assert.Single(blocks, b => b.TransactionId == o.TransactionId));
+        Assert.Equal(11, blocks.Count);
+        Assert.Equal(10, await SumOfBalancesAsync(second, fixture.LedgerName));
+    }
+
+    [Fact]
     public async Task A_holder_whose_renewal_fails_stops_sequencing_and_forwards_its_commits()
     {
         await using var fixture = await EngineFixture.CreateAsync();
@@ -213,6 +236,41 @@ public sealed class LeaseHandoffTests
 
         public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
             _died ? throw new IOException("dead") : inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+    }
+
+    // An inbox whose listings come back late: a listing taken before an outcome was written arrives after it.
+    private sealed class SlowListingInbox(ICommitInbox inner) : ICommitInbox
+    {
+        private int _stale;
+
+        public int StaleListings => Volatile.Read(ref _stale);
+
+        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) => inner.EnqueueAsync(commit, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default)
+        {
+            var listing = await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+            await Task.Delay(30, cancellationToken);
+            foreach (var entry in listing)
+            {
+                if (await inner.GetOutcomeAsync(ledgerName, entry.TransactionId, cancellationToken) is not null
+                    || (await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken)).All(e => e.TransactionId != entry.TransactionId))
+                {
+                    Interlocked.Increment(ref _stale);
+                }
+            }
+
+            return listing;
+        }
+
+        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+
+        public ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default) =>
+            inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+
+        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
     }
 
     // The lease of a holder that died with its inbox: no renewal, no release; it lapses.
