@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Ledger.Azure.Storage;
 using Ledger.Azure.Tests.Infrastructure;
 using Ledger.Engine.Ports;
@@ -13,7 +11,7 @@ namespace Ledger.Azure.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class SessionStoreBatchingTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly SessionRequestCounter _requests = new();
+    private readonly TableRequestCounter _requests = new("Sessions");
     private readonly AzureStorageOptions _options = new(AzuriteFixture.UniqueName("b"));
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -90,25 +88,5 @@ public sealed class SessionStoreBatchingTests(AzuriteFixture azurite) : IAsyncLi
         // 30 updates in far fewer requests: the first alone, the rest while it was in flight.
         Assert.True(batches >= 1, $"{batches} batches");
         Assert.True(batches + singles < 10, $"{batches} batches and {singles} single updates for 30 updates");
-    }
-
-    private sealed class SessionRequestCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _batches;
-        private int _singles;
-
-        public (int Batches, int Singles) Snapshot() => (Volatile.Read(ref _batches), Volatile.Read(ref _singles));
-
-        public override void OnSendingRequest(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _batches);
-            }
-            else if (message.Request.Method == RequestMethod.Put && message.Request.Uri.Path.Contains("Sessions", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _singles);
-            }
-        }
     }
 }
