@@ -83,6 +83,16 @@ if [[ $passed -eq 0 ]]; then
   status=1
 fi
 [[ $failed -eq 0 ]] || status=1
+# The failures again, last, so that a log's tail names them: each failed .NET test with the first lines of
+# its message, and each failed Node test (TODO cases excluded, they are expected failures).
+if [[ $failed -ne 0 ]]; then
+  echo
+  echo "==> failed tests"
+  grep -E -A 6 '^ +Failed [^ ]' "$log_dir/dotnet-test.log" | cut -c1-300 || true
+  if [[ -f "$log_dir/node-test.log" ]]; then
+    grep -E '^ *not ok ' "$log_dir/node-test.log" | grep -v '# TODO' || true
+  fi
+fi
 echo
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

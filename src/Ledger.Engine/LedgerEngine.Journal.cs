@@ -1,5 +1,6 @@
 using Ledger.Engine.Errors;
 using Ledger.Engine.Ports;
+using Ledger.Engine.Proofs;
 using Ledger.Ion;
 using Ledger.Journal;
 using Ledger.Journal.Model;
@@ -20,6 +21,9 @@ public sealed record LedgerRevisionResult(JournalRevision Revision, IReadOnlyLis
 // The verification side of the control plane: GetDigest, GetBlock and GetRevision with QLDB's refusals.
 public sealed partial class LedgerEngine
 {
+    // Complete tree nodes never change: proofs share the upper levels, so most of a proof's nodes come from here.
+    private readonly JournalNodeCache _nodeCache = new();
+
     /// <summary>
     /// Reads a block address given as Ion text (<c>{strandId:"…",sequenceNo:N}</c>, QLDB's ValueHolder); anything
     /// else is an InvalidParameterException naming <paramref name="parameterName"/>.
@@ -48,9 +52,9 @@ public sealed partial class LedgerEngine
     /// </summary>
     public async Task<LedgerDigest> GetLedgerDigestAsync(string ledgerName, CancellationToken cancellationToken = default)
     {
-        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
+        var (ledger, size) = await RequireJournalAsync(ledgerName, NewestSize, cancellationToken);
         var tip = new BlockAddress(ledger.StrandId, size - 1);
-        return await LedgerProofs.DigestAsync(_ports.Journal.Nodes(ledgerName), tip, cancellationToken);
+        return await LedgerProofs.DigestAsync(ProofNodes(ledger, size), tip, cancellationToken);
     }
 
     /// <summary>
@@ -61,12 +65,10 @@ public sealed partial class LedgerEngine
     public async Task<LedgerBlockResult> GetBlockAsync(string ledgerName, BlockAddress blockAddress, BlockAddress? digestTip, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blockAddress);
-        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
-        CheckAddresses(ledger, size, blockAddress, digestTip);
-        var block = await ReadBlockAsync(ledgerName, blockAddress, cancellationToken);
+        var (ledger, size, block) = await CheckedBlockAsync(ledgerName, blockAddress, digestTip, cancellationToken);
         var proof = digestTip is null
             ? null
-            : await LedgerProofs.BlockProofAsync(_ports.Journal.Nodes(ledgerName), blockAddress, digestTip, cancellationToken);
+            : await LedgerProofs.BlockProofAsync(ProofNodes(ledger, size), blockAddress, digestTip, cancellationToken);
         return new LedgerBlockResult(block, proof);
     }
 
@@ -79,9 +81,7 @@ public sealed partial class LedgerEngine
     {
         ArgumentNullException.ThrowIfNull(blockAddress);
         ArgumentNullException.ThrowIfNull(documentId);
-        var (ledger, size) = await RequireJournalAsync(ledgerName, cancellationToken);
-        CheckAddresses(ledger, size, blockAddress, digestTip);
-        var block = await ReadBlockAsync(ledgerName, blockAddress, cancellationToken);
+        var (ledger, size, block) = await CheckedBlockAsync(ledgerName, blockAddress, digestTip, cancellationToken);
         var index = block.IndexOfDocument(documentId);
         if (index < 0)
         {
@@ -92,15 +92,46 @@ public sealed partial class LedgerEngine
         var revision = block.Revisions[index];
         var proof = digestTip is null
             ? null
-            : await LedgerProofs.RevisionProofAsync(_ports.Journal.Nodes(ledgerName), block, index, digestTip, cancellationToken);
+            : await LedgerProofs.RevisionProofAsync(ProofNodes(ledger, size), block, index, digestTip, cancellationToken);
         return new LedgerRevisionResult(revision.BlockAddress is null ? revision.WithBlockAddress(blockAddress) : revision, proof);
     }
 
-    // The ledger (active, with at least one block) and its committed journal size: only blocks whose tree nodes
-    // are stored count, so every address accepted here can be proven.
-    private async Task<(LedgerRecord Ledger, long Size)> RequireJournalAsync(string ledgerName, CancellationToken cancellationToken)
+    // Asks RequireJournalAsync for the newest committed size, whatever the local sequencer knows.
+    private const long NewestSize = long.MaxValue;
+
+    // The checked ledger, its committed size and the block at the address. The block read does not depend on the
+    // checks, so it runs beside them (one round trip instead of two); when the checks refuse, their refusal is what
+    // the caller gets and the block read's outcome is dropped.
+    private async Task<(LedgerRecord Ledger, long Size, WireBlock Block)> CheckedBlockAsync(
+        string ledgerName, BlockAddress blockAddress, BlockAddress? digestTip, CancellationToken cancellationToken)
     {
-        var ledger = await _ports.Ledgers.GetAsync(ledgerName, cancellationToken);
+        var needed = Math.Max(blockAddress.SequenceNo, digestTip?.SequenceNo ?? 0) + 1;
+        var checks = RequireJournalAsync(ledgerName, needed, cancellationToken);
+        var read = _ports.Journal.ReadBlocksAsync(ledgerName, blockAddress.SequenceNo, blockAddress.SequenceNo + 1, 1, cancellationToken).AsTask();
+        try
+        {
+            await Task.WhenAll(checks, read);
+        }
+        catch (Exception) when (!checks.IsCompletedSuccessfully)
+        {
+            // Rethrown just below by awaiting the checks themselves.
+        }
+
+        var (ledger, size) = await checks;
+        CheckAddresses(ledger, size, blockAddress, digestTip);
+        var page = await read;
+        return page.Blocks.Count == 1
+            ? (ledger, size, page.Blocks[0].Journal)
+            : throw new InvalidParameterException("BlockAddress", $"There is no block at sequenceNo {blockAddress.SequenceNo}.");
+    }
+
+    // The ledger (active, with at least one block) and its committed journal size: only blocks whose tree nodes
+    // are stored count, so every address accepted here can be proven. The ledger record is a fresh read (shared
+    // with concurrent callers); the shared watermark is read only when this instance's sequencer has committed
+    // fewer than the <paramref name="needed"/> blocks, since the committed size only grows.
+    private async Task<(LedgerRecord Ledger, long Size)> RequireJournalAsync(string ledgerName, long needed, CancellationToken cancellationToken)
+    {
+        var ledger = await _ledgerReads.ReadAsync(ledgerName, cancellationToken);
         switch (ledger?.State)
         {
             case null or LedgerState.Deleting or LedgerState.Deleted:
@@ -109,7 +140,7 @@ public sealed partial class LedgerEngine
                 throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} is still being created");
         }
 
-        var size = await CommittedSizeAsync(ledger, cancellationToken);
+        var size = await CommittedSizeAsync(ledger, needed, cancellationToken);
         if (size == 0)
         {
             throw new ResourcePreconditionNotMetException("LEDGER", ledgerName, $"Ledger {ledgerName} has no journal blocks yet");
@@ -121,11 +152,15 @@ public sealed partial class LedgerEngine
     // The shared views' watermark: whichever instance sequenced last advanced it only after the blocks and their
     // tree nodes were stored, so every block below it can be proven; this instance's sequencer may be behind it
     // (docs/engine.md, "Several instances"). Reads never need the lease.
-    private async Task<long> CommittedSizeAsync(LedgerRecord ledger, CancellationToken cancellationToken)
+    private async Task<long> CommittedSizeAsync(LedgerRecord ledger, long needed, CancellationToken cancellationToken)
     {
         var local = (await SequencerAsync(ledger)).CommittedSize;
-        return Math.Max(local, await _ports.Views.GetWatermarkAsync(ledger.Name, cancellationToken));
+        return local >= needed ? local : Math.Max(local, await _watermarkReads.ReadAsync(ledger.Name, cancellationToken));
     }
+
+    // The ledger's tree nodes for a proof within its first size blocks, through the engine's node cache.
+    private CachedJournalNodeStore ProofNodes(LedgerRecord ledger, long size) =>
+        new(_ports.Journal.Nodes(ledger.Name), _nodeCache, ledger.Name + "/" + ledger.StrandId, size);
 
     private static void CheckAddresses(LedgerRecord ledger, long size, BlockAddress blockAddress, BlockAddress? digestTip)
     {
@@ -158,13 +193,5 @@ public sealed partial class LedgerEngine
         {
             throw new InvalidParameterException("DigestTipAddress", $"The digest tip {digestTip.SequenceNo} is earlier than the block {blockAddress.SequenceNo}.");
         }
-    }
-
-    private async Task<WireBlock> ReadBlockAsync(string ledgerName, BlockAddress address, CancellationToken cancellationToken)
-    {
-        var page = await _ports.Journal.ReadBlocksAsync(ledgerName, address.SequenceNo, address.SequenceNo + 1, 1, cancellationToken);
-        return page.Blocks.Count == 1
-            ? page.Blocks[0].Journal
-            : throw new InvalidParameterException("BlockAddress", $"There is no block at sequenceNo {address.SequenceNo}.");
     }
 }

@@ -11,7 +11,6 @@ using Ledger.Ion;
 using Ledger.Ion.Binary;
 using Ledger.Journal;
 using Ledger.Journal.Tree;
-using Ledger.PartiQL.Syntax;
 
 namespace Ledger.Engine;
 
@@ -648,7 +647,7 @@ public sealed partial class LedgerEngine : IAsyncDisposable
             session.Statements.Add(statement);
             try
             {
-                session.RebuiltResults[index] = (await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
+                session.RebuiltResults[index] = (await _executor.ExecuteAsync(transaction, ParsedStatements.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
             }
             catch (LedgerException)
             {

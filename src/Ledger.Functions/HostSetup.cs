@@ -38,6 +38,7 @@ public static class HostSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddLedgerAuth(builder.Configuration);
         builder.Services.AddLedgerEngine(builder.Configuration);
+        builder.Services.AddSingleton<NativeSessionPool>();
         builder.Services.AddLedgerStreams(builder.Configuration);
         builder.Services.AddLedgerExports(builder.Configuration);
         builder.Services.AddLedgerHealth();

@@ -84,6 +84,7 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
     var sessions = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => engine.StartSessionAsync(ledger)));
     using var phases = new SequencerPhaseListener();
     requests.Reset();
+    var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     var deadline = stopwatch.Elapsed + duration;
     long scheduled = -1;
@@ -127,7 +128,12 @@ static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureS
     })));
     var elapsed = stopwatch.Elapsed;
     var paced = rate > 0 ? $", paced at {rate}/s" : string.Empty;
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
     Report($"engine: single-insert transactions, {writers} writers on {engines.Length} engine(s){paced}", latencies.Count, elapsed, [.. latencies]);
+
+    // The load tool's own CPU (engine, Azure adapters, HTTP client; not Azurite's) per committed transaction.
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  cpu: {cpu.TotalSeconds:F1} s of process CPU in {elapsed.TotalSeconds:F1} s ({100 * cpu / elapsed:F0}% of one core) = {cpu.TotalMilliseconds / Math.Max(1, latencies.Count):F3} ms per committed tx"));
     var operations = requests.Operations;
     requests.Report(latencies.Count);
     commands.Report();

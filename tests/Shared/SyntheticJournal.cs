@@ -12,7 +12,8 @@ namespace Ledger.Tests.Shared;
 /// Writes a large journal straight into an <see cref="IJournalStore"/> (no sessions, no HTTP): block 0 creates table
 /// <see cref="TableName"/>, every later block inserts one document of about <c>payloadBytes</c> into it. Blocks are
 /// <c>spacing</c> apart from <c>start</c>, so a journal spans several UTC hours. The tree nodes are stored too, so
-/// GetDigest and proofs work on it.
+/// GetDigest and proofs work on it. Blocks are appended in order, 100 at a time; the node writes of a few batches are
+/// kept in flight at once (they are idempotent and independent of each other), which hides a remote store's latency.
 /// </summary>
 internal static class SyntheticJournal
 {
@@ -20,12 +21,20 @@ internal static class SyntheticJournal
 
     public const string TableId = "9Y5uYx1J1f0Ic2mJHLE5DV";
 
-    public static async Task AppendAsync(IJournalStore journal, string ledgerName, string strandId, int blocks, DateTimeOffset start, TimeSpan spacing, int payloadBytes = 1024)
+    private const int NodeWritesInFlight = 8;
+
+    /// <summary>
+    /// Appends the journal; returns the id of the document each block inserts, by sequence number (null for block 0,
+    /// which creates the table).
+    /// </summary>
+    public static async Task<IReadOnlyList<string?>> AppendAsync(IJournalStore journal, string ledgerName, string strandId, int blocks, DateTimeOffset start, TimeSpan spacing, int payloadBytes = 1024)
     {
         var tree = new JournalTreeAppender();
         Hash32? previous = null;
         var filler = new string('x', Math.Max(0, payloadBytes - 200));
         var batch = new List<EngineBlock>(100);
+        var documentIds = new string?[blocks];
+        var nodeWrites = new List<Task>(NodeWritesInFlight);
         for (var sequenceNo = 0L; sequenceNo < blocks; sequenceNo++)
         {
             var timestamp = QldbTime.ToTimestamp(start + (spacing * sequenceNo));
@@ -35,6 +44,7 @@ internal static class SyntheticJournal
                 : Insert(strandId, sequenceNo, transactionId, timestamp, previous, filler);
             batch.Add(block);
             previous = block.Hashes.BlockHash;
+            documentIds[sequenceNo] = sequenceNo == 0 ? null : DocumentId(sequenceNo);
             if (batch.Count == 100 || sequenceNo == blocks - 1)
             {
                 if (await journal.TryAppendAsync(ledgerName, batch) is not AppendOutcome.Appended)
@@ -42,11 +52,22 @@ internal static class SyntheticJournal
                     throw new InvalidOperationException("The synthetic journal must go into an empty ledger.");
                 }
 
-                await journal.AddNodesAsync(ledgerName, [.. batch.SelectMany(b => tree.Append(b.Hashes.BlockHash))]);
+                nodeWrites.Add(journal.AddNodesAsync(ledgerName, [.. batch.SelectMany(b => tree.Append(b.Hashes.BlockHash))]).AsTask());
+                if (nodeWrites.Count == NodeWritesInFlight)
+                {
+                    await Task.WhenAll(nodeWrites);
+                    nodeWrites.Clear();
+                }
+
                 batch.Clear();
             }
         }
+
+        await Task.WhenAll(nodeWrites);
+        return documentIds;
     }
+
+    private static string DocumentId(long sequenceNo) => $"doc{sequenceNo:D19}";
 
     private static EngineBlock CreateTable(string strandId, string transactionId, IonTimestamp timestamp)
     {
@@ -60,7 +81,7 @@ internal static class SyntheticJournal
     private static EngineBlock Insert(string strandId, long sequenceNo, string transactionId, IonTimestamp timestamp, Hash32? previous, string filler)
     {
         const string Statement = "INSERT INTO " + TableName + " ?";
-        var documentId = $"doc{sequenceNo:D19}";
+        var documentId = DocumentId(sequenceNo);
         var data = IonStruct.CreateBuilder()
             .Add("VIN", IonString.Of($"VIN{sequenceNo:D14}"))
             .Add("Year", IonInt.Of(2000 + (sequenceNo % 25)))

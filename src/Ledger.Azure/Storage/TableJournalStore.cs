@@ -27,6 +27,10 @@ public sealed class TableJournalStore : IJournalStore
     // The tip hint is rewritten once the journal crosses a multiple of this; GetTip scans forward from the hint.
     private const long TipHintStride = 256;
 
+    // Ranges up to this many blocks are read row by row: a point read is served from the key, while a range query
+    // costs a scan of the partition on Azurite (a GetRevision reads one block).
+    private const int PointReadRange = 4;
+
     private readonly AzureLedgerStorage _storage;
 
     // The size this instance last appended up to, per ledger: an append that continues it needs no gap check.
@@ -129,6 +133,47 @@ public sealed class TableJournalStore : IJournalStore
         }
 
         var partition = PartitionOf(ledgerName);
+        var entities = Math.Min(until - from, maxBlocks) <= PointReadRange
+            ? await PointReadAsync(partition, from, (int)Math.Min(until - from, maxBlocks), cancellationToken)
+            : await RangeQueryAsync(partition, from, until, maxBlocks, cancellationToken);
+        var blocks = await ReadEntitiesAsync(entities, cancellationToken);
+        long? next = null;
+        if (blocks.Length == maxBlocks && blocks[^1].SequenceNo + 1 < until)
+        {
+            var after = blocks[^1].SequenceNo + 1;
+            var exists = await _storage.Journal.GetEntityIfExistsAsync(partition, StorageKeys.Number(after), [HashProperty], cancellationToken);
+            next = exists.Value is null ? null : after;
+        }
+
+        return new BlockPage(blocks, next);
+    }
+
+    // Blocks are dense, so the rows of a short range are found by key; the point reads stop at the first missing row.
+    private async Task<List<TableEntity>> PointReadAsync(string partition, long from, int count, CancellationToken cancellationToken)
+    {
+        var reads = new Task<Response<TableEntity?>>[count];
+        for (var i = 0; i < count; i++)
+        {
+            reads[i] = _storage.Journal.GetEntityIfExistsAsync(partition, StorageKeys.Number(from + i), cancellationToken: cancellationToken);
+        }
+
+        await Task.WhenAll(reads);
+        var entities = new List<TableEntity>(count);
+        foreach (var read in reads)
+        {
+            if ((await read).Value is not { } entity)
+            {
+                break;
+            }
+
+            entities.Add(entity);
+        }
+
+        return entities;
+    }
+
+    private async Task<List<TableEntity>> RangeQueryAsync(string partition, long from, long until, int maxBlocks, CancellationToken cancellationToken)
+    {
         var filter = TableFilter.Create($"PartitionKey eq {partition} and RowKey ge {StorageKeys.Number(from)} and RowKey lt {StorageKeys.Number(until)}");
         var entities = new List<TableEntity>();
         await foreach (var page in _storage.Journal.QueryAsync(filter, Math.Min(maxBlocks, 1000), cancellationToken: cancellationToken).AsPages())
@@ -140,16 +185,7 @@ public sealed class TableJournalStore : IJournalStore
             }
         }
 
-        var blocks = await ReadEntitiesAsync(entities, cancellationToken);
-        long? next = null;
-        if (blocks.Length == maxBlocks && blocks[^1].SequenceNo + 1 < until)
-        {
-            var after = blocks[^1].SequenceNo + 1;
-            var exists = await _storage.Journal.GetEntityIfExistsAsync(partition, StorageKeys.Number(after), [HashProperty], cancellationToken);
-            next = exists.Value is null ? null : after;
-        }
-
-        return new BlockPage(blocks, next);
+        return entities;
     }
 
     /// <inheritdoc/>

@@ -5,21 +5,50 @@ using Ledger.Engine.Ports;
 namespace Ledger.Azure.Storage;
 
 /// <summary>
-/// Sessions on Azure Table. Every request looks a session up by its token alone, so the partition is the escaped
-/// token (a point read) rather than the ledger; counting a ledger's sessions is a filtered query, which only
-/// StartSession runs. Updates are conditional on the ETag.
+/// Sessions on Azure Table. Every request looks a session up by its token alone, so the row is the escaped token and
+/// the partition a hash bucket of it (a point read; the ledger is not known from the token); counting a ledger's
+/// sessions is a filtered query, which only StartSession runs. Updates are conditional on the ETag. The sessions of
+/// a bucket share a partition so that their concurrent updates go out as one entity group transaction
+/// (<see cref="WriteCoalescer{TWrite, TResult}"/>): a session command's write waits at most for the group in flight
+/// in its bucket, and each update keeps its own If-Match (a moved session fails alone, the rest is resubmitted).
 /// </summary>
 public sealed class TableSessionStore : ISessionStore
 {
-    private const string RowKey = "";
+    /// <summary>How many partitions the sessions spread over: enough to stay far below a partition's throughput limit, few enough that concurrent sessions share a group.</summary>
+    internal const int DefaultBuckets = 8;
+
+    private const string BucketPrefix = "s";
+
+    // What TableTransaction counts per operation besides the entity body: part framing and the keys in the URL.
+    private const int OperationOverheadBytes = 512;
+    private const int EnvelopeOverheadBytes = 256;
 
     private readonly AzureLedgerStorage _storage;
     private readonly SessionStateStorage _states;
+    private readonly int _buckets;
+    private readonly WriteCoalescer<ConditionalReplace, string?> _updates;
 
-    internal TableSessionStore(AzureLedgerStorage storage)
+    internal TableSessionStore(AzureLedgerStorage storage, int buckets = DefaultBuckets)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
         _storage = storage;
         _states = new SessionStateStorage(storage);
+        _buckets = buckets;
+        _updates = new WriteCoalescer<ConditionalReplace, string?>(
+            SubmitReplacesAsync,
+            write => write.Entity.PartitionKey,
+            write => write.Entity.RowKey,
+            write => write.Weight,
+            TableTransaction.MaxOperations,
+            TableTransaction.MaxPayloadBytes - EnvelopeOverheadBytes);
+    }
+
+    /// <summary>The partition of a session: a stable hash of its token, so every instance finds it.</summary>
+    internal string PartitionOf(string sessionToken)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionToken));
+        var bucket = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % (uint)_buckets;
+        return BucketPrefix + bucket.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>
@@ -41,7 +70,7 @@ public sealed class TableSessionStore : ISessionStore
     public async ValueTask<SessionRecord?> GetAsync(string sessionToken, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
-        var entity = (await _storage.Sessions.GetEntityIfExistsAsync(StorageKeys.Escape(sessionToken), RowKey, cancellationToken: cancellationToken)).Value;
+        var entity = (await _storage.Sessions.GetEntityIfExistsAsync(PartitionOf(sessionToken), StorageKeys.Escape(sessionToken), cancellationToken: cancellationToken)).Value;
         return entity is null ? null : FromEntity(sessionToken, entity, await _states.ReadAsync(entity, cancellationToken));
     }
 
@@ -59,9 +88,61 @@ public sealed class TableSessionStore : ISessionStore
         }
 
         await _storage.EnsureCreatedAsync(cancellationToken);
+        var entity = await ToEntityAsync(session, cancellationToken);
+        var weight = OperationOverheadBytes + TableEntityJson.Serialize(entity).Length + (6 * (entity.PartitionKey.Length + entity.RowKey.Length));
         try
         {
-            return (await _storage.Sessions.UpdateEntityAsync(await ToEntityAsync(session, cancellationToken), new ETag(session.ETag), TableUpdateMode.Replace, cancellationToken)).Value.ToString();
+            return await _updates.WriteAsync(new ConditionalReplace(entity, new ETag(session.ETag), weight), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    // One update goes as a plain conditional PUT; several as one entity group transaction. A transaction fails whole
+    // when one update's ETag no longer matches (or its session is gone): that update alone is rejected (the caller
+    // sees a concurrent change) and the coalescer resubmits the rest. When the service does not name the failed
+    // operation, each update is retried on its own so that none fails for another session's race.
+    private async Task<IReadOnlyList<string?>> SubmitReplacesAsync(IReadOnlyList<ConditionalReplace> writes)
+    {
+        if (writes.Count == 1)
+        {
+            return [await ReplaceAloneAsync(writes[0])];
+        }
+
+        var transaction = new TableTransaction();
+        foreach (var write in writes)
+        {
+            transaction.UpdateEntity(write.Entity, write.IfMatch, TableUpdateMode.Replace);
+        }
+
+        try
+        {
+            var results = (await _storage.Sessions.SubmitTransactionAsync(transaction)).Value;
+            return [.. results.Select(r => (string?)r.ETag.ToString())];
+        }
+        catch (TableTransactionFailedException e) when (e.FailedOperationIndex is { } index && index >= 0 && index < writes.Count)
+        {
+            throw new CoalescedWriteRejectedException(index, e);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        {
+            var alone = new List<string?>(writes.Count);
+            foreach (var write in writes)
+            {
+                alone.Add(await ReplaceAloneAsync(write));
+            }
+
+            return alone;
+        }
+    }
+
+    private async Task<string?> ReplaceAloneAsync(ConditionalReplace write)
+    {
+        try
+        {
+            return (await _storage.Sessions.UpdateEntityAsync(write.Entity, write.IfMatch, TableUpdateMode.Replace)).Value.ToString();
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
@@ -73,7 +154,7 @@ public sealed class TableSessionStore : ISessionStore
     public async ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
-        await _storage.Sessions.DeleteEntityAsync(StorageKeys.Escape(sessionToken), RowKey, cancellationToken: cancellationToken);
+        await _storage.Sessions.DeleteEntityAsync(PartitionOf(sessionToken), StorageKeys.Escape(sessionToken), cancellationToken: cancellationToken);
         await _states.DeleteAllAsync(sessionToken, cancellationToken);
     }
 
@@ -93,7 +174,7 @@ public sealed class TableSessionStore : ISessionStore
 
     private async Task<TableEntity> ToEntityAsync(SessionRecord session, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(StorageKeys.Escape(session.SessionToken), RowKey)
+        var entity = new TableEntity(PartitionOf(session.SessionToken), StorageKeys.Escape(session.SessionToken))
         {
             ["SessionId"] = session.SessionId,
             ["LedgerName"] = session.LedgerName,
@@ -122,4 +203,7 @@ public sealed class TableSessionStore : ISessionStore
         entity.GetDateTimeOffset("TransactionStartedAt"),
         entity.ETag.ToString(),
         transactionState);
+
+    /// <summary>A session entity replaced if its stored ETag is <see cref="IfMatch"/>; <see cref="Weight"/> is its share of a transaction's 4 MiB.</summary>
+    private sealed record ConditionalReplace(TableEntity Entity, ETag IfMatch, long Weight);
 }

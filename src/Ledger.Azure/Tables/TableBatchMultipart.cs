@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -18,51 +19,70 @@ internal static class TableBatchMultipart
     public static byte[] BuildBody(Uri endpoint, string table, IReadOnlyList<TableTransactionAction> actions, string batchBoundary, string changesetBoundary)
     {
         var baseUrl = endpoint.AbsoluteUri.TrimEnd('/');
-        using var stream = new MemoryStream();
-        void Write(string text)
-        {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            stream.Write(bytes, 0, bytes.Length);
-        }
 
-        Write($"--{batchBoundary}{Crlf}Content-Type: multipart/mixed; boundary={changesetBoundary}{Crlf}{Crlf}");
+        // Written straight into one buffer sized for the whole body (a part's framing is ~250 bytes of headers plus
+        // its URL, keys percent-encoded at most 3 bytes a character), so a group commit's batch is not assembled
+        // from per-part strings and a growing stream.
+        var capacity = 256 + (2 * (batchBoundary.Length + changesetBoundary.Length));
         foreach (var action in actions)
         {
-            Write($"--{changesetBoundary}{Crlf}Content-Type: application/http{Crlf}Content-Transfer-Encoding: binary{Crlf}{Crlf}");
-            var entityUrl = baseUrl + TableRestClient.EntityPath(table, action.PartitionKey, action.RowKey);
-            var (method, url) = action.ActionType switch
+            capacity += 384 + changesetBoundary.Length + baseUrl.Length + table.Length
+                + (3 * (action.PartitionKey.Length + action.RowKey.Length)) + (action.Body?.Length ?? 0);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        void Write(ReadOnlySpan<char> text) => Encoding.UTF8.GetBytes(text, buffer);
+
+        Write("--");
+        Write(batchBoundary);
+        Write("\r\nContent-Type: multipart/mixed; boundary=");
+        Write(changesetBoundary);
+        Write("\r\n\r\n");
+        foreach (var action in actions)
+        {
+            Write("--");
+            Write(changesetBoundary);
+            Write("\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n");
+            Write(action.ActionType switch
             {
-                TableTransactionActionType.Add => ("POST", baseUrl + "/" + table),
-                TableTransactionActionType.UpsertReplace or TableTransactionActionType.UpdateReplace => ("PUT", entityUrl),
-                TableTransactionActionType.UpsertMerge or TableTransactionActionType.UpdateMerge => ("MERGE", entityUrl),
-                TableTransactionActionType.Delete => ("DELETE", entityUrl),
+                TableTransactionActionType.Add => "POST ",
+                TableTransactionActionType.UpsertReplace or TableTransactionActionType.UpdateReplace => "PUT ",
+                TableTransactionActionType.UpsertMerge or TableTransactionActionType.UpdateMerge => "MERGE ",
+                TableTransactionActionType.Delete => "DELETE ",
                 _ => throw new InvalidOperationException($"Unknown action {action.ActionType}."),
-            };
-            var headers = new StringBuilder();
-            headers.Append($"{method} {url} HTTP/1.1{Crlf}");
-            headers.Append($"Accept: application/json;odata=minimalmetadata{Crlf}");
+            });
+            Write(baseUrl);
+            Write(action.ActionType == TableTransactionActionType.Add
+                ? "/" + table
+                : TableRestClient.EntityPath(table, action.PartitionKey, action.RowKey));
+            Write(" HTTP/1.1\r\nAccept: application/json;odata=minimalmetadata\r\n");
             if (action.Body is not null)
             {
-                headers.Append($"Content-Type: application/json{Crlf}");
+                Write("Content-Type: application/json\r\n");
             }
             if (action.ActionType == TableTransactionActionType.Add)
             {
-                headers.Append($"Prefer: return-no-content{Crlf}");
+                Write("Prefer: return-no-content\r\n");
             }
             if (action.IfMatch is { } etag)
             {
-                headers.Append($"If-Match: {etag}{Crlf}");
+                Write("If-Match: ");
+                Write(etag.ToString());
+                Write(Crlf);
             }
-            headers.Append($"DataServiceVersion: 3.0{Crlf}{Crlf}");
-            Write(headers.ToString());
+            Write("DataServiceVersion: 3.0\r\n\r\n");
             if (action.Body is { } body)
             {
-                stream.Write(body.Span);
+                buffer.Write(body.Span);
             }
             Write(Crlf);
         }
-        Write($"--{changesetBoundary}--{Crlf}--{batchBoundary}--{Crlf}");
-        return stream.ToArray();
+        Write("--");
+        Write(changesetBoundary);
+        Write("--\r\n--");
+        Write(batchBoundary);
+        Write("--\r\n");
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>

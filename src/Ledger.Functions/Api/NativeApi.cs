@@ -28,16 +28,16 @@ public static class NativeApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var authorizer = SessionApi.CreateAuthorizer(routes.ServiceProvider);
-        routes.MapPost("/ledgers/{name}/statements", (HttpContext context, string name, LedgerEngine engine, ILoggerFactory loggers) =>
-            RunAsync(context, name, engine, authorizer, loggers, body => [NativeRequests.ReadStatement(body)], single: true)).RequireApiKey();
-        routes.MapPost("/ledgers/{name}/transactions", (HttpContext context, string name, LedgerEngine engine, ILoggerFactory loggers) =>
-            RunAsync(context, name, engine, authorizer, loggers, NativeRequests.ReadTransaction, single: false)).RequireApiKey();
+        routes.MapPost("/ledgers/{name}/statements", (HttpContext context, string name, LedgerEngine engine, NativeSessionPool sessions, ILoggerFactory loggers) =>
+            RunAsync(context, name, engine, sessions, authorizer, loggers, body => [NativeRequests.ReadStatement(body)], single: true)).RequireApiKey();
+        routes.MapPost("/ledgers/{name}/transactions", (HttpContext context, string name, LedgerEngine engine, NativeSessionPool sessions, ILoggerFactory loggers) =>
+            RunAsync(context, name, engine, sessions, authorizer, loggers, NativeRequests.ReadTransaction, single: false)).RequireApiKey();
         routes.MapGet("/openapi.json", ServeOpenApi);
         return routes;
     }
 
     private static async Task<IResult> RunAsync(
-        HttpContext context, string ledgerName, LedgerEngine engine, SessionAuthorizer authorizer, ILoggerFactory loggers,
+        HttpContext context, string ledgerName, LedgerEngine engine, NativeSessionPool sessions, SessionAuthorizer authorizer, ILoggerFactory loggers,
         Func<IonValue, IReadOnlyList<NativeStatement>> read, bool single)
     {
         try
@@ -51,7 +51,7 @@ public static class NativeApi
 
             var statements = read(NativeRequests.ReadBody(body.Body.Span, context.Request.ContentType));
             var principal = context.GetLedgerPrincipal()!.Name;
-            var outcome = await new NativeTransaction(engine, authorizer, principal, ledgerName, context.RequestAborted).RunAsync(statements);
+            var outcome = await new NativeTransaction(engine, sessions, authorizer, principal, ledgerName, context.RequestAborted).RunAsync(statements);
             return new NativeResult(outcome, single);
         }
         catch (NativeRequestException refusal)
@@ -94,9 +94,12 @@ public static class NativeApi
     /// <summary>The committed transaction: its id, digest, block and each statement's values.</summary>
     internal sealed record NativeOutcome(CommitOutcome Commit, IReadOnlyList<IReadOnlyList<IonValue>> Results);
 
-    /// <summary>Runs the statements in one engine session, retrying the whole transaction on OCC conflicts.</summary>
+    /// <summary>
+    /// Runs the statements in one engine session (pooled: <see cref="NativeSessionPool"/>), retrying the whole
+    /// transaction on OCC conflicts.
+    /// </summary>
     private sealed class NativeTransaction(
-        LedgerEngine engine, SessionAuthorizer authorizer, string principal, string ledgerName, CancellationToken cancellationToken)
+        LedgerEngine engine, NativeSessionPool sessions, SessionAuthorizer authorizer, string principal, string ledgerName, CancellationToken cancellationToken)
     {
         public async Task<NativeOutcome> RunAsync(IReadOnlyList<NativeStatement> statements)
         {
@@ -122,10 +125,11 @@ public static class NativeApi
 
         private async Task<NativeOutcome> RunOnceAsync(IReadOnlyList<NativeStatement> statements)
         {
-            var session = await engine.StartSessionAsync(ledgerName, cancellationToken);
+            var (pooled, transactionId) = await BeginAsync();
+            var session = pooled.Token;
+            var committed = false;
             try
             {
-                var transactionId = await engine.StartTransactionAsync(session, cancellationToken);
                 var digest = new CommitDigest(transactionId);
                 var results = new List<IReadOnlyList<IonValue>>(statements.Count);
                 for (var index = 0; index < statements.Count; index++)
@@ -149,14 +153,55 @@ public static class NativeApi
                 }
 
                 var commit = await engine.CommitTransactionAsync(session, transactionId, digest.Value, cancellationToken);
+                committed = true;
                 return new NativeOutcome(commit, results);
             }
             finally
             {
-                // Also discards an open transaction, so a failed request leaves nothing behind.
-                await engine.EndSessionAsync(session, CancellationToken.None);
+                // Ending the session also discards an open transaction, so a failed request leaves nothing behind;
+                // a committed one leaves nothing open, so its session serves the next request.
+                if (committed)
+                {
+                    await sessions.ReturnAsync(pooled);
+                }
+                else
+                {
+                    await sessions.DiscardAsync(pooled);
+                }
             }
         }
+
+        // A pooled session the engine no longer knows (expired, or ended by a failure elsewhere) is replaced by a new
+        // one once; any other failure ends the session and goes to the caller.
+        private async Task<(NativeSession Session, string TransactionId)> BeginAsync()
+        {
+            var session = await sessions.RentAsync(ledgerName, cancellationToken);
+            try
+            {
+                return (session, await engine.StartTransactionAsync(session.Token, cancellationToken));
+            }
+            catch (InvalidSessionException) when (session.Reused)
+            {
+                await sessions.DiscardAsync(session);
+            }
+            catch
+            {
+                await sessions.DiscardAsync(session);
+                throw;
+            }
+
+            session = await sessions.StartAsync(ledgerName, cancellationToken);
+            try
+            {
+                return (session, await engine.StartTransactionAsync(session.Token, cancellationToken));
+            }
+            catch
+            {
+                await sessions.DiscardAsync(session);
+                throw;
+            }
+        }
+
 
         private async Task<IReadOnlyList<IonValue>> ReadAllAsync(string session, string transactionId, NativeStatement statement)
         {

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Ledger.Azure.Storage;
 using Ledger.Azure.Tests.Infrastructure;
 using Ledger.Engine;
@@ -14,7 +12,7 @@ namespace Ledger.Azure.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class ViewGroupWriteTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly BatchCounter _batches = new();
+    private readonly TableRequestCounter _batches = new();
     private readonly AzureStorageOptions _options = new(AzuriteFixture.UniqueName("g"));
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -33,7 +31,7 @@ public sealed class ViewGroupWriteTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         await views.SetWatermarkAsync(Ledger, 2);
-        var before = _batches.Count;
+        var before = _batches.Batches;
         foreach (var block in blocks.Skip(2))
         {
             await views.ApplyBlockAsync(Ledger, block);
@@ -42,7 +40,7 @@ public sealed class ViewGroupWriteTests(AzuriteFixture azurite) : IAsyncLifetime
         await views.SetWatermarkAsync(Ledger, blocks.Count);
 
         // One transaction for the 20 revisions (one table's partition), one for the 20 index entries (one field's).
-        Assert.Equal(2, _batches.Count - before);
+        Assert.Equal(2, _batches.Batches - before);
         Assert.Equal(blocks.Count, await views.GetWatermarkAsync(Ledger));
         foreach (var revision in blocks.Skip(2).SelectMany(b => b.Revisions))
         {
@@ -69,20 +67,5 @@ public sealed class ViewGroupWriteTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var blocks = await SampleJournal.ReadAllAsync(ports.Journal, Ledger);
         return (blocks, blocks[0].Revisions.Single(r => r.IsCatalog).DocumentId);
-    }
-
-    private sealed class BatchCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public override void OnSendingRequest(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _count);
-            }
-        }
     }
 }

@@ -34,6 +34,41 @@ public sealed class TableEntityJsonTests
     }
 
     [Fact]
+    public void Each_serialized_entity_holds_only_its_own_properties_after_a_large_one_on_the_same_thread()
+    {
+        var large = new TableEntity("p", "big") { ["X"] = new byte[300 * 1024] };
+        var first = new TableEntity("p", "1") { ["A"] = "a", ["L"] = 5L };
+        var second = new TableEntity("p", "2") { ["B"] = true };
+
+        var largeJson = TableEntityJson.Serialize(large);
+        var firstJson = Encoding.UTF8.GetString(TableEntityJson.Serialize(first));
+        var secondJson = Encoding.UTF8.GetString(TableEntityJson.Serialize(second));
+
+        using (var document = JsonDocument.Parse(largeJson))
+        {
+            Assert.Equal(300 * 1024, document.RootElement.GetProperty("X").GetBytesFromBase64().Length);
+        }
+
+        Assert.Equal("{\"PartitionKey\":\"p\",\"RowKey\":\"1\",\"A\":\"a\",\"L@odata.type\":\"Edm.Int64\",\"L\":\"5\"}", firstJson);
+        Assert.Equal("{\"PartitionKey\":\"p\",\"RowKey\":\"2\",\"B\":true}", secondJson);
+    }
+
+    [Fact]
+    public async Task Entities_serialized_on_many_threads_at_once_each_come_out_whole()
+    {
+        var jsons = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+            Encoding.UTF8.GetString(TableEntityJson.Serialize(new TableEntity("p", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) { ["N"] = i, ["X"] = new byte[i * 100] })))));
+
+        for (var i = 0; i < jsons.Length; i++)
+        {
+            using var document = JsonDocument.Parse(jsons[i]);
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), document.RootElement.GetProperty("RowKey").GetString());
+            Assert.Equal(i, document.RootElement.GetProperty("N").GetInt32());
+            Assert.Equal(i * 100, document.RootElement.GetProperty("X").GetBytesFromBase64().Length);
+        }
+    }
+
+    [Fact]
     public void Reads_minimal_metadata_with_unannotated_Timestamp_and_inferred_types()
     {
         const string json = "{\"odata.metadata\":\"m\",\"odata.etag\":\"W/\\\"datetime'x'\\\"\",\"PartitionKey\":\"p\",\"RowKey\":\"r\"," +

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Ledger.Functions.Api;
 using Ledger.Functions.Auth.Credentials;
 using Ledger.Ion;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Functions.Tests.Api;
 
@@ -203,6 +205,51 @@ public sealed class NativeApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains(detailPart, Json(refused.Body).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Back_to_back_statements_share_one_engine_session_and_a_failed_one_ends_its_own()
+    {
+        var ledger = await CreateLedgerAsync();
+        var sessions = Host.Services.GetRequiredService<Engine.EnginePorts>().Sessions;
+        var pool = Host.Services.GetRequiredService<NativeSessionPool>();
+        Task<int> ActiveAsync() => sessions.CountActiveAsync(ledger, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(15)).AsTask();
+
+        Assert.Equal(HttpStatusCode.OK, (await StatementAsync(ledger, "CREATE TABLE Pooled")).Status);
+        for (var n = 0; n < 5; n++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await StatementAsync(ledger, "INSERT INTO Pooled ?", $$"""[{"n":{{n}}}]""")).Status);
+        }
+
+        var afterInserts = await ActiveAsync();
+        var failed = await StatementAsync(ledger, "SELECT * FROM NoSuchTable");
+        var afterFailure = await ActiveAsync();
+        var selected = await StatementAsync(ledger, "SELECT COUNT(*) AS n FROM Pooled");
+
+        Assert.Equal(1, afterInserts);
+        Assert.Equal(HttpStatusCode.BadRequest, failed.Status);
+        Assert.Equal(0, afterFailure);
+        Assert.Equal(HttpStatusCode.OK, selected.Status);
+        Assert.Equal(5, Json(selected.Body).GetProperty("values")[0].GetProperty("n").GetInt32());
+        Assert.Equal(1, pool.IdleCount(ledger));
+    }
+
+    [Fact]
+    public async Task A_pooled_session_ended_behind_the_pools_back_is_replaced_and_the_statement_commits()
+    {
+        var ledger = await CreateLedgerAsync();
+        var engine = Host.Services.GetRequiredService<Engine.LedgerEngine>();
+        var pool = Host.Services.GetRequiredService<NativeSessionPool>();
+        Assert.Equal(HttpStatusCode.OK, (await StatementAsync(ledger, "CREATE TABLE Stale")).Status);
+        var pooled = await pool.RentAsync(ledger, CancellationToken.None);
+        await engine.EndSessionAsync(pooled.Token);
+        await pool.ReturnAsync(pooled);
+
+        var inserted = await StatementAsync(ledger, "INSERT INTO Stale ?", """[{"a":1}]""");
+
+        Assert.True(pooled.Reused);
+        Assert.Equal(HttpStatusCode.OK, inserted.Status);
+        Assert.Equal(1, pool.IdleCount(ledger));
     }
 
     [Fact]
