@@ -40,7 +40,7 @@ public sealed partial class LedgerEngine
         if (await LeadAsync(ledger, cancellationToken) is { } leadership)
         {
             leadership.LastActivity = _clock.GetUtcNow();
-            return (await SequenceAsync(ledger, transaction.ToCommitRequest(), cancellationToken)).Block?.SequenceNo;
+            return (await SequenceAsync(ledger, transaction.ToCommitRequest(), cancellationToken)).SequenceNo;
         }
 
         return await ForwardCommitAsync(ledger, transaction, statements, cancellationToken);
@@ -116,7 +116,6 @@ public sealed partial class LedgerEngine
     private async Task LeadLoopAsync(LedgerRecord ledger, Leadership leadership)
     {
         var delay = FastPoll;
-        var firstPoll = true;
         while (!leadership.Stopped)
         {
             try
@@ -144,17 +143,15 @@ public sealed partial class LedgerEngine
                 var fresh = pending.Where(e => !leadership.InFlight.ContainsKey(e.TransactionId) && !leadership.Completed.ContainsKey(e.TransactionId)).ToList();
                 leadership.ForgetCompletedBefore(generation);
 
-                // Entries already waiting when this leadership began (and those whose outcome write failed) may have
-                // been journaled by an earlier holder that died before writing the outcome: one journal read finds them.
-                var journaled = await FindJournaledAsync(ledger.Name, [.. fresh.Where(e => firstPoll || leadership.Retry.TryRemove(e.TransactionId, out _))]);
+                // An entry may have been journaled already (by an earlier holder that died or stalled before writing
+                // its outcome): the sequencer finds it in its validation window and reports that block instead.
                 foreach (var entry in fresh)
                 {
                     leadership.InFlight[entry.TransactionId] = true;
                     leadership.LastActivity = now;
-                    _ = ServeForwardedAsync(ledger, leadership, entry, journaled.TryGetValue(entry.TransactionId, out var sequenceNo) ? sequenceNo : null);
+                    _ = ServeForwardedAsync(ledger, leadership, entry);
                 }
 
-                firstPoll = false;
                 delay = pending.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
@@ -188,16 +185,14 @@ public sealed partial class LedgerEngine
 
     private static TimeSpan QuietPeriod => LeaseDuration;
 
-    private async Task ServeForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry, long? journaledAt)
+    private async Task ServeForwardedAsync(LedgerRecord ledger, Leadership leadership, ForwardedCommit entry)
     {
         try
         {
             ForwardedCommitOutcome outcome;
             try
             {
-                outcome = journaledAt is { } sequenceNo
-                    ? new ForwardedCommitOutcome(ForwardedCommitResult.Committed, sequenceNo, null)
-                    : await CommitForwardedAsync(ledger, entry);
+                outcome = await CommitForwardedAsync(ledger, entry);
             }
             catch (OccConflictException conflict)
             {
@@ -223,9 +218,8 @@ public sealed partial class LedgerEngine
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
         {
-            // The outcome could not be written: the entry stays pending and is served again (after a journal lookup,
-            // since it may have been appended) by this or the next holder.
-            leadership.Retry.TryAdd(entry.TransactionId, true);
+            // The outcome could not be written: the entry stays pending and is served again by this or the next
+            // holder (whose sequencer finds it journaled, if it was appended).
         }
         finally
         {
@@ -243,36 +237,7 @@ public sealed partial class LedgerEngine
         }
 
         var result = await SequenceAsync(ledger, transaction.ToCommitRequest(), CancellationToken.None);
-        return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.Block?.SequenceNo, null);
-    }
-
-    // Exactly once: a block of an entry's transaction between its enqueue tip and the journal tip means an earlier
-    // holder appended it and did not get to write the outcome. One read from the lowest enqueue tip covers them all.
-    private async Task<Dictionary<string, long>> FindJournaledAsync(string ledgerName, IReadOnlyList<ForwardedCommit> entries)
-    {
-        var found = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (entries.Count == 0)
-        {
-            return found;
-        }
-
-        var wanted = entries.ToDictionary(e => e.TransactionId, e => e.EnqueueTip, StringComparer.Ordinal);
-        var tip = await _ports.Journal.GetTipAsync(ledgerName);
-        for (var from = wanted.Values.Min(); from < tip.Size;)
-        {
-            var page = await _ports.Journal.ReadBlocksAsync(ledgerName, from, tip.Size, 100);
-            foreach (var block in page.Blocks)
-            {
-                if (wanted.TryGetValue(block.TransactionId, out var enqueueTip) && block.SequenceNo >= enqueueTip)
-                {
-                    found[block.TransactionId] = block.SequenceNo;
-                }
-            }
-
-            from = page.NextSequenceNo ?? tip.Size;
-        }
-
-        return found;
+        return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.SequenceNo, null);
     }
 
     // The forwarder's transaction, rebuilt by re-executing its statements at its snapshot (ids and statement times
@@ -302,9 +267,8 @@ public sealed partial class LedgerEngine
     private async Task<long?> ForwardCommitAsync(
         LedgerRecord ledger, LedgerTransaction transaction, IReadOnlyList<StatementInput> statements, CancellationToken cancellationToken)
     {
-        var enqueueTip = Math.Max(transaction.Snapshot, await _watermarkReads.ReadAsync(ledger.Name, cancellationToken));
         var entry = new ForwardedCommit(
-            ledger.Name, transaction.Id, transaction.StartedAt, transaction.Digest, enqueueTip, new TransactionState(transaction.Snapshot, statements).Encode());
+            ledger.Name, transaction.Id, transaction.StartedAt, transaction.Digest, new TransactionState(transaction.Snapshot, statements).Encode());
         await _ports.Inbox.EnqueueAsync(entry, cancellationToken);
         var delay = FastPoll;
         while (true)
@@ -371,9 +335,6 @@ public sealed partial class LedgerEngine
 
         /// <summary>How many inbox polls were started.</summary>
         public long Polls => Interlocked.Read(ref _polls);
-
-        /// <summary>Entries whose outcome write failed: they may be journaled, so they are looked up first.</summary>
-        public ConcurrentDictionary<string, bool> Retry { get; } = new(StringComparer.Ordinal);
 
         public DateTimeOffset LastActivity
         {

@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using Ledger.Engine.Errors;
+using Ledger.Engine.Model;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Sessions;
 using Ledger.Ion;
+using Ledger.Journal.Tree;
 using static Ledger.Engine.Tests.MultiInstanceTests;
+using RedactionTarget = Ledger.Journal.Model.RedactionTarget;
 
 namespace Ledger.Engine.Tests;
 
@@ -153,6 +157,44 @@ public sealed class LeaseHandoffTests
     }
 
     [Fact]
+    public async Task A_stalled_holder_whose_append_lands_after_the_next_holder_committed_the_entry_reports_that_block_and_journals_nothing()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var journal = new GatedJournal(fixture.Ports.Journal);
+        var staleOutcomes = new OutcomeRecordingInbox(fixture.Ports.Inbox);
+        await using var stale = new LedgerEngine(
+            fixture.Ports with { Journal = journal, Inbox = staleOutcomes, Lease = new RenewRefusingLease(fixture.Ports.Lease) }, fixture.Clock);
+        await RunOnAsync(stale, fixture.LedgerName, "CREATE TABLE Accounts");
+        Assert.True(stale.HoldsLease(fixture.LedgerName));
+
+        // The holder takes the forwarded entry and stalls just before its append.
+        await using var next = new LedgerEngine(fixture.Ports, fixture.Clock);
+        journal.HoldNextAppend();
+        var commit = RunOnAsync(next, fixture.LedgerName, "INSERT INTO Accounts VALUE {'id': 0, 'balance': 5}");
+        await journal.AppendHeld.WaitAsync(Patience);
+
+        // Its lease runs out (the renewal fails), the forwarder takes the lease and commits the same entry itself.
+        fixture.Clock.Advance(PastLease);
+        var outcome = await commit.WaitAsync(Patience);
+        Assert.True(next.HoldsLease(fixture.LedgerName));
+        Assert.False(stale.HoldsLease(fixture.LedgerName));
+
+        // The stale append lands now: its slot is taken, and after catching up the stale sequencer finds the
+        // transaction journaled and reports that block, as the client was told.
+        journal.ReleaseAppend();
+        var staleOutcome = await staleOutcomes.OutcomeOf(outcome.TransactionId).WaitAsync(Patience);
+
+        Assert.Equal(new ForwardedCommitOutcome(ForwardedCommitResult.Committed, outcome.SequenceNo, null), staleOutcome);
+        Assert.Equal(1, journal.SlotsTaken);
+        var blocks = await fixture.BlocksAsync();
+        Assert.Single(blocks, b => b.TransactionId == outcome.TransactionId);
+        Assert.Equal(outcome.TransactionId, blocks[(int)outcome.SequenceNo!.Value].TransactionId);
+        Assert.Equal(blocks.Count, (await fixture.Ports.Journal.GetTipAsync(fixture.LedgerName)).Size);
+        Assert.Equal(5, await SumOfBalancesAsync(next, fixture.LedgerName));
+        Assert.Equal(5, await SumOfBalancesAsync(stale, fixture.LedgerName));
+    }
+
+    [Fact]
     public async Task A_listing_older_than_an_outcome_does_not_make_the_holder_commit_the_entry_again()
     {
         await using var fixture = await EngineFixture.CreateAsync();
@@ -238,7 +280,8 @@ public sealed class LeaseHandoffTests
             _died ? throw new IOException("dead") : inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
     }
 
-    // An inbox whose listings come back late: a listing taken before an outcome was written arrives after it.
+    // An inbox whose listings come back late: a listing taken while an entry was being served comes back after its
+    // outcome was written (outcome writes take a while, and a listing waits for one of its entries to get one).
     private sealed class SlowListingInbox(ICommitInbox inner) : ICommitInbox
     {
         private int _stale;
@@ -250,14 +293,16 @@ public sealed class LeaseHandoffTests
         public async ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default)
         {
             var listing = await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
-            await Task.Delay(30, cancellationToken);
-            foreach (var entry in listing)
+            for (var wait = 0; listing.Count > 0 && wait < 100; wait++)
             {
-                if (await inner.GetOutcomeAsync(ledgerName, entry.TransactionId, cancellationToken) is not null
-                    || (await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken)).All(e => e.TransactionId != entry.TransactionId))
+                var stillPending = (await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken)).Select(e => e.TransactionId).ToHashSet();
+                if (listing.Any(e => !stillPending.Contains(e.TransactionId)))
                 {
                     Interlocked.Increment(ref _stale);
+                    break;
                 }
+
+                await Task.Delay(2, cancellationToken);
             }
 
             return listing;
@@ -266,11 +311,91 @@ public sealed class LeaseHandoffTests
         public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
             inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
 
-        public ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default) =>
-            inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+        public async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(20, cancellationToken);
+            await inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+        }
 
         public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
             inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+    }
+
+    // A journal whose next append, once armed, waits until the test lets it go (a holder stalled before appending).
+    private sealed class GatedJournal(IJournalStore inner) : IJournalStore
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _armed;
+        private int _slotsTaken;
+
+        public Task AppendHeld => _held.Task;
+
+        public int SlotsTaken => Volatile.Read(ref _slotsTaken);
+
+        public void HoldNextAppend() => Volatile.Write(ref _armed, 1);
+
+        public void ReleaseAppend() => _released.TrySetResult();
+
+        public async ValueTask<AppendOutcome> TryAppendAsync(string ledgerName, IReadOnlyList<JournalBlock> blocks, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                _held.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            var outcome = await inner.TryAppendAsync(ledgerName, blocks, cancellationToken);
+            if (outcome == AppendOutcome.SlotTaken)
+            {
+                Interlocked.Increment(ref _slotsTaken);
+            }
+
+            return outcome;
+        }
+
+        public ValueTask<BlockPage> ReadBlocksAsync(string ledgerName, long from, long until, int maxBlocks, CancellationToken cancellationToken = default) =>
+            inner.ReadBlocksAsync(ledgerName, from, until, maxBlocks, cancellationToken);
+
+        public ValueTask<JournalTip> GetTipAsync(string ledgerName, CancellationToken cancellationToken = default) => inner.GetTipAsync(ledgerName, cancellationToken);
+
+        public IJournalNodeStore Nodes(string ledgerName) => inner.Nodes(ledgerName);
+
+        public ValueTask RedactRevisionAsync(string ledgerName, RedactionTarget target, CancellationToken cancellationToken = default) =>
+            inner.RedactRevisionAsync(ledgerName, target, cancellationToken);
+
+        public ValueTask DeleteJournalAsync(string ledgerName, CancellationToken cancellationToken = default) => inner.DeleteJournalAsync(ledgerName, cancellationToken);
+
+        public ValueTask AddNodesAsync(string ledgerName, IReadOnlyList<JournalNode> nodes, CancellationToken cancellationToken = default) =>
+            inner.AddNodesAsync(ledgerName, nodes, cancellationToken);
+    }
+
+    // An inbox that remembers the outcomes this instance wrote.
+    private sealed class OutcomeRecordingInbox(ICommitInbox inner) : ICommitInbox
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<ForwardedCommitOutcome>> _outcomes = new(StringComparer.Ordinal);
+
+        public Task<ForwardedCommitOutcome> OutcomeOf(string transactionId) => Outcome(transactionId).Task;
+
+        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) => inner.EnqueueAsync(commit, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
+            inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+
+        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+
+        public async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        {
+            await inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+            Outcome(transactionId).TrySetResult(outcome);
+        }
+
+        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+
+        private TaskCompletionSource<ForwardedCommitOutcome> Outcome(string transactionId) =>
+            _outcomes.GetOrAdd(transactionId, _ => new TaskCompletionSource<ForwardedCommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
     // The lease of a holder that died with its inbox: no renewal, no release; it lapses.

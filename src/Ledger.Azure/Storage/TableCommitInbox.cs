@@ -32,7 +32,6 @@ public sealed class TableCommitInbox : ICommitInbox
             ["Pending"] = true,
             ["TransactionStartedAt"] = commit.TransactionStartedAt,
             ["CommitDigest"] = commit.CommitDigest.ToBase64(),
-            ["EnqueueTip"] = commit.EnqueueTip,
         };
         await _states.WriteAsync(entity, StateKey(commit.LedgerName, commit.TransactionId), commit.TransactionState, cancellationToken);
         try
@@ -59,7 +58,6 @@ public sealed class TableCommitInbox : ICommitInbox
                 StorageKeys.Unescape(entity.RowKey),
                 entity.GetDateTimeOffset("TransactionStartedAt")!.Value,
                 Hash32.FromBase64(entity.GetString("CommitDigest")!),
-                entity.GetInt64("EnqueueTip")!.Value,
                 state));
             if (pending.Count >= maxCount)
             {

@@ -24,15 +24,13 @@ public sealed record ForwardedCommitOutcome(ForwardedCommitResult Result, long? 
 /// <summary>
 /// A commit an instance without the ledger's lease hands to the holder: the transaction's identity, the CommitDigest
 /// the client sent, the open transaction's state (<c>TransactionState</c>: snapshot and statements, from which the
-/// holder rebuilds it by re-execution), and a journal size known before the entry was written (no block of the
-/// transaction can sit below it, so a new holder looks for it in the journal from there on).
+/// holder rebuilds it by re-execution).
 /// </summary>
 public sealed record ForwardedCommit(
     string LedgerName,
     string TransactionId,
     DateTimeOffset TransactionStartedAt,
     Hash32 CommitDigest,
-    long EnqueueTip,
     byte[] TransactionState,
     ForwardedCommitOutcome? Outcome = null);
 

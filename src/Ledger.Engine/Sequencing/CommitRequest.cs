@@ -30,5 +30,12 @@ public sealed record CommitRequest(
     public bool IsReadOnly => CatalogWrites.IsEmpty && DocumentWrites.IsEmpty && Redactions.IsEmpty;
 }
 
-/// <summary>A committed transaction: its block (null for a read-only transaction, which writes none).</summary>
-public sealed record CommitResult(string TransactionId, JournalBlock? Block);
+/// <summary>
+/// A committed transaction: its block (null for a read-only transaction, which writes none, and for a transaction the
+/// sequencer found journaled already, which <see cref="SequenceNo"/> still names).
+/// </summary>
+public sealed record CommitResult(string TransactionId, JournalBlock? Block)
+{
+    /// <summary>The sequence number of the transaction's block; null for a read-only transaction.</summary>
+    public long? SequenceNo { get; init; } = Block?.SequenceNo;
+}

@@ -265,6 +265,16 @@ public sealed class Sequencer : IAsyncDisposable
             SequencerMetrics.RecordPhase(SequencerMetrics.BuildPhase, started);
             if (blocks.Count == 0)
             {
+                if (accepted.Any(a => a.Result.SequenceNo >= CommittedSize))
+                {
+                    // Found journaled in an own group that is still completing: acknowledged once that group is.
+                    await _completion;
+                    if (Volatile.Read(ref _fatal) is { } failed)
+                    {
+                        throw failed;
+                    }
+                }
+
                 Acknowledge(accepted);
                 return;
             }
@@ -353,9 +363,9 @@ public sealed class Sequencer : IAsyncDisposable
         PublishSize(new CommitInfo(from, tip.Size));
     }
 
-    private async Task<(List<(PendingCommit Commit, JournalBlock? Block)> Accepted, List<JournalBlock> Blocks, List<WriteSummary> Summaries)> BuildGroupAsync(List<PendingCommit> batch)
+    private async Task<(List<(PendingCommit Commit, CommitResult Result)> Accepted, List<JournalBlock> Blocks, List<WriteSummary> Summaries)> BuildGroupAsync(List<PendingCommit> batch)
     {
-        var accepted = new List<(PendingCommit Commit, JournalBlock? Block)>();
+        var accepted = new List<(PendingCommit Commit, CommitResult Result)>();
         var blocks = new List<JournalBlock>();
         var groupSummaries = new List<WriteSummary>();
         var next = _appended;
@@ -364,6 +374,14 @@ public sealed class Sequencer : IAsyncDisposable
         foreach (var pending in batch)
         {
             var request = pending.Request;
+            if (await JournaledAtAsync(request, groupSummaries) is { } journaledAt)
+            {
+                // Exactly once (docs/engine.md, "Several instances"): the transaction is in the journal already (another
+                // holder, or an earlier leadership of this one, appended it). Committed, with that block.
+                accepted.Add((pending, new CommitResult(request.TransactionId, null) { SequenceNo = journaledAt }));
+                continue;
+            }
+
             if (await ConflictsAsync(request, groupSummaries))
             {
                 pending.Completion.TrySetException(new OccConflictException(request.TransactionId));
@@ -373,14 +391,14 @@ public sealed class Sequencer : IAsyncDisposable
             if (request.IsReadOnly)
             {
                 // A read-only transaction is serialized at its snapshot and writes nothing (docs/engine.md).
-                accepted.Add((pending, null));
+                accepted.Add((pending, new CommitResult(request.TransactionId, null)));
                 continue;
             }
 
             var block = BuildBlock(request, next, previousHash, timestamp);
             blocks.Add(block);
             groupSummaries.Add(WriteSummary.Of(block, CatalogEntryBeforeNewestBlock(blocks)));
-            accepted.Add((pending, block));
+            accepted.Add((pending, new CommitResult(request.TransactionId, block)));
             previousHash = block.Hashes.BlockHash;
             next++;
         }
@@ -416,7 +434,7 @@ public sealed class Sequencer : IAsyncDisposable
     // applied, and the next sequencer re-applies it from the watermark; its waiters, and those of any later group,
     // learn that it did not commit.
     private async Task CompleteAppendAsync(
-        Task previousApplied, TaskCompletionSource applied, Task previous, CommitInfo range, List<JournalBlock> blocks, List<JournalNode> nodes, List<(PendingCommit Commit, JournalBlock? Block)> accepted)
+        Task previousApplied, TaskCompletionSource applied, Task previous, CommitInfo range, List<JournalBlock> blocks, List<JournalNode> nodes, List<(PendingCommit Commit, CommitResult Result)> accepted)
     {
         try
         {
@@ -486,11 +504,11 @@ public sealed class Sequencer : IAsyncDisposable
         completed.SetResult(new LinkedCommitInfo(range, _commitTcs.Task));
     }
 
-    private static void Acknowledge(List<(PendingCommit Commit, JournalBlock? Block)> accepted)
+    private static void Acknowledge(List<(PendingCommit Commit, CommitResult Result)> accepted)
     {
-        foreach (var (pending, block) in accepted)
+        foreach (var (pending, result) in accepted)
         {
-            pending.Completion.TrySetResult(new CommitResult(pending.Request.TransactionId, block));
+            pending.Completion.TrySetResult(result);
         }
     }
 
@@ -511,6 +529,33 @@ public sealed class Sequencer : IAsyncDisposable
 
             return entry;
         };
+    }
+
+    // The sequence number of the transaction's block when it is journaled already. A transaction's block can only sit
+    // at or after its snapshot, and the window holds every block from the snapshot to what this sequencer appended
+    // (a block appended elsewhere beyond that makes this sequencer's append find its slot taken; it catches up and
+    // validates again), so the window and the group being built are the whole search.
+    private async Task<long?> JournaledAtAsync(CommitRequest request, List<WriteSummary> groupSummaries)
+    {
+        if (request.IsReadOnly)
+        {
+            return null;
+        }
+
+        if (request.Snapshot < _windowStart)
+        {
+            await LoadWindowAsync(request.Snapshot);
+        }
+
+        for (var i = Math.Max(0, (int)(request.Snapshot - _windowStart)); i < _window.Count; i++)
+        {
+            if (string.Equals(_window[i].TransactionId, request.TransactionId, StringComparison.Ordinal))
+            {
+                return _window[i].SequenceNo;
+            }
+        }
+
+        return groupSummaries.Find(g => string.Equals(g.TransactionId, request.TransactionId, StringComparison.Ordinal))?.SequenceNo;
     }
 
     private async Task<bool> ConflictsAsync(CommitRequest request, List<WriteSummary> groupSummaries)

@@ -90,15 +90,19 @@ public sealed record WrittenDocument(string TableId, string DocumentId, Ledger.I
 /// <summary>What one committed block changed, for OCC validation of later commits.</summary>
 public sealed class WriteSummary
 {
-    private WriteSummary(long sequenceNo, IReadOnlyList<WrittenDocument> documents, HashSet<string> catalogKeys)
+    private WriteSummary(long sequenceNo, string transactionId, IReadOnlyList<WrittenDocument> documents, HashSet<string> catalogKeys)
     {
         SequenceNo = sequenceNo;
+        TransactionId = transactionId;
         Documents = documents;
         CatalogKeys = catalogKeys;
     }
 
     /// <summary>The block's sequence number.</summary>
     public long SequenceNo { get; }
+
+    /// <summary>The transaction the block journals (the sequencer never journals one twice).</summary>
+    public string TransactionId { get; }
 
     /// <summary>Documents written.</summary>
     public IReadOnlyList<WrittenDocument> Documents { get; }
@@ -141,6 +145,6 @@ public sealed class WriteSummary
             documents.Add(new WrittenDocument(target.TableId, target.DocumentId, null));
         }
 
-        return new WriteSummary(block.SequenceNo, documents, catalogKeys);
+        return new WriteSummary(block.SequenceNo, block.TransactionId, documents, catalogKeys);
     }
 }

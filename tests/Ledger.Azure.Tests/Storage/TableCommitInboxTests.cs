@@ -21,14 +21,14 @@ public sealed class TableCommitInboxTests(AzuriteFixture azurite) : IAsyncLifeti
         var inbox = (await AzureEnginePorts.CreateAsync(azurite.Connection, TimeProvider.System, _options)).Inbox;
         var started = new DateTimeOffset(2026, 12, 7, 22, 0, 0, TimeSpan.Zero);
         var digest = new Hash32(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
-        await inbox.EnqueueAsync(new ForwardedCommit("alpha", "tx-1", started, digest, 41, [1, 2, 3]));
-        await inbox.EnqueueAsync(new ForwardedCommit("alpha", "tx-2", started, digest, 42, [4]));
-        await inbox.EnqueueAsync(new ForwardedCommit("beta", "tx-3", started, digest, 7, [5]));
+        await inbox.EnqueueAsync(new ForwardedCommit("alpha", "tx-1", started, digest, [1, 2, 3]));
+        await inbox.EnqueueAsync(new ForwardedCommit("alpha", "tx-2", started, digest, [4]));
+        await inbox.EnqueueAsync(new ForwardedCommit("beta", "tx-3", started, digest, [5]));
 
         var pending = await inbox.ListPendingAsync("alpha", 10);
         Assert.Equal(["tx-1", "tx-2"], pending.Select(p => p.TransactionId).Order());
         var first = pending.Single(p => p.TransactionId == "tx-1");
-        Assert.Equal(("alpha", started, digest, 41L), (first.LedgerName, first.TransactionStartedAt, first.CommitDigest, first.EnqueueTip));
+        Assert.Equal(("alpha", started, digest), (first.LedgerName, first.TransactionStartedAt, first.CommitDigest));
         Assert.Equal([1, 2, 3], first.TransactionState);
         Assert.Single(await inbox.ListPendingAsync("alpha", 1));
         Assert.Null(await inbox.GetOutcomeAsync("alpha", "tx-1"));
@@ -56,7 +56,7 @@ public sealed class TableCommitInboxTests(AzuriteFixture azurite) : IAsyncLifeti
         var inbox = (await AzureEnginePorts.CreateAsync(azurite.Connection, TimeProvider.System, _options)).Inbox;
         var state = new byte[2 * 1024 * 1024];
         new Random(7).NextBytes(state);
-        await inbox.EnqueueAsync(new ForwardedCommit("gamma", "tx-big", DateTimeOffset.UnixEpoch, new Hash32(new byte[32]), 0, state));
+        await inbox.EnqueueAsync(new ForwardedCommit("gamma", "tx-big", DateTimeOffset.UnixEpoch, new Hash32(new byte[32]), state));
 
         var pending = Assert.Single(await inbox.ListPendingAsync("gamma", 10));
         Assert.Equal(state, pending.TransactionState);
