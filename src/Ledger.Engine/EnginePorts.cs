@@ -15,5 +15,5 @@ public sealed record EnginePorts(
     /// <summary>Fresh in-memory implementations of every port (tests, local shell).</summary>
     public static EnginePorts InMemory(TimeProvider clock) => new(
         new InMemoryJournalStore(), new InMemoryViewStore(), new InMemoryLedgerCatalogStore(), new InMemorySessionStore(), new InMemorySequencerLease(clock),
-        new InMemoryCommitInbox());
+        new InMemoryCommitInbox(clock));
 }

@@ -23,6 +23,16 @@ public sealed partial class LedgerEngine
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(20);
 
+    // Answered entries nobody deleted (their forwarder died or gave up) are swept by the holder after this long.
+    private static readonly TimeSpan AnsweredEntryLifetime = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    // Names this instance's inbox entries, so that one query lists the answers to all of its waiting commits.
+    private readonly string _instanceId = Guid.NewGuid().ToString("N");
+
+    // Per ledger: this instance's forwarded commits waiting for their answer, served by one poller.
+    private readonly ConcurrentDictionary<string, ForwardedWaiters> _forwarded = new(StringComparer.Ordinal);
+
     private readonly ConcurrentDictionary<string, Leadership> _leadership = new(StringComparer.Ordinal);
 
     // When (Environment.TickCount64) a non-holder may ask for the lease again. Real time, not the engine's clock: the
@@ -121,7 +131,7 @@ public sealed partial class LedgerEngine
             try
             {
                 var now = _clock.GetUtcNow();
-                if (leadership.InFlight.IsEmpty && now - leadership.LastActivity >= QuietPeriod)
+                if (leadership.InFlight.IsEmpty && !leadership.SawPending && now - leadership.LastActivity >= QuietPeriod)
                 {
                     EndLeadership(ledger.Name, leadership);
                     await _ports.Lease.ReleaseAsync(leadership.Lease, CancellationToken.None);
@@ -152,7 +162,14 @@ public sealed partial class LedgerEngine
                     _ = ServeForwardedAsync(ledger, leadership, entry);
                 }
 
-                delay = pending.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+                // No release while entries wait; back to back while new ones keep arriving, backing off when idle.
+                leadership.SawPending = pending.Count > 0;
+                delay = fresh.Count > 0 ? TimeSpan.Zero : pending.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(Math.Max(delay.Ticks, FastPoll.Ticks) * 2, SlowPoll.Ticks));
+                if (now >= leadership.NextSweep)
+                {
+                    leadership.NextSweep = now + SweepInterval;
+                    await _ports.Inbox.DeleteAnsweredBeforeAsync(ledger.Name, now - AnsweredEntryLifetime, CancellationToken.None);
+                }
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
             {
@@ -168,7 +185,10 @@ public sealed partial class LedgerEngine
 
             try
             {
-                await Task.Delay(delay, leadership.Stopping);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, leadership.Stopping);
+                }
             }
             catch (OperationCanceledException) when (leadership.Stopped)
             {
@@ -262,32 +282,84 @@ public sealed partial class LedgerEngine
         return transaction;
     }
 
-    // A non-holder's commit: enqueue it, then wait for the holder's outcome (asking for the lease meanwhile, so a
-    // dead holder is replaced and this instance serves the inbox, its own entry included).
+    // A non-holder's commit: enqueue it, then wait for the holder's outcome, which this instance's poller for the
+    // ledger delivers (one query per round answers every waiting commit of this instance).
     private async Task<long?> ForwardCommitAsync(
         LedgerRecord ledger, LedgerTransaction transaction, IReadOnlyList<StatementInput> statements, CancellationToken cancellationToken)
     {
         var entry = new ForwardedCommit(
-            ledger.Name, transaction.Id, transaction.StartedAt, transaction.Digest, new TransactionState(transaction.Snapshot, statements).Encode());
-        await _ports.Inbox.EnqueueAsync(entry, cancellationToken);
-        var delay = FastPoll;
-        while (true)
+            ledger.Name, transaction.Id, transaction.StartedAt, transaction.Digest, new TransactionState(transaction.Snapshot, statements).Encode(), _instanceId);
+        var waiters = _forwarded.GetOrAdd(ledger.Name, _ => new ForwardedWaiters());
+        var answer = new TaskCompletionSource<ForwardedCommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (waiters.Add(transaction.Id, answer))
         {
-            if (await _ports.Inbox.GetOutcomeAsync(ledger.Name, transaction.Id, cancellationToken) is { } outcome)
+            _ = Task.Run(() => PollAnswersAsync(ledger, waiters));
+        }
+
+        try
+        {
+            await _ports.Inbox.EnqueueAsync(entry, cancellationToken);
+            var outcome = await answer.Task.WaitAsync(cancellationToken);
+            return outcome.Result switch
             {
-                await _ports.Inbox.DeleteAsync(ledger.Name, transaction.Id, CancellationToken.None);
-                return outcome.Result switch
+                ForwardedCommitResult.Committed => outcome.SequenceNo,
+                ForwardedCommitResult.OccConflict => throw new OccConflictException(transaction.Id),
+                ForwardedCommitResult.CapacityExceeded => throw new CapacityExceededException("Capacity exceeded"),
+                _ => throw new BadRequestException(outcome.Message ?? "The commit was refused"),
+            };
+        }
+        finally
+        {
+            waiters.Remove(transaction.Id);
+        }
+    }
+
+    // While commits of this instance wait on a ledger: list their answers, hand them over, delete the answered
+    // entries (an answer nobody waits for any more too), and keep asking for the lease, so a dead holder is replaced
+    // and the new holder, possibly this instance, serves the inbox, these entries included. Ends when none waits.
+    private async Task PollAnswersAsync(LedgerRecord ledger, ForwardedWaiters waiters)
+    {
+        var delay = FastPoll;
+        while (waiters.KeepPolling())
+        {
+            try
+            {
+                var answered = await _ports.Inbox.ListAnsweredAsync(ledger.Name, _instanceId, CancellationToken.None);
+                foreach (var (transactionId, outcome) in answered)
                 {
-                    ForwardedCommitResult.Committed => outcome.SequenceNo,
-                    ForwardedCommitResult.OccConflict => throw new OccConflictException(transaction.Id),
-                    ForwardedCommitResult.CapacityExceeded => throw new CapacityExceededException("Capacity exceeded"),
-                    _ => throw new BadRequestException(outcome.Message ?? "The commit was refused"),
-                };
+                    waiters.Answer(transactionId, outcome);
+                    if (waiters.StartDelete(transactionId))
+                    {
+                        _ = DeleteAnsweredAsync(ledger.Name, transactionId, waiters);
+                    }
+                }
+
+                await LeadAsync(ledger, CancellationToken.None);
+                delay = answered.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                // Storage failed under the poll: the answers stay in the inbox; try again.
+                delay = SlowPoll;
             }
 
-            await LeadAsync(ledger, cancellationToken);
-            await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+            await Task.Delay(delay);
+        }
+    }
+
+    private async Task DeleteAnsweredAsync(string ledgerName, string transactionId, ForwardedWaiters waiters)
+    {
+        try
+        {
+            await _ports.Inbox.DeleteAsync(ledgerName, transactionId, CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // Left in the inbox: the next poll lists it again, or the holder's sweep removes it.
+        }
+        finally
+        {
+            waiters.EndDelete(transactionId);
         }
     }
 
@@ -310,6 +382,73 @@ public sealed partial class LedgerEngine
         }
     }
 
+    // The forwarded commits of this instance on one ledger that wait for their answer, and whether a poller runs.
+    private sealed class ForwardedWaiters
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, TaskCompletionSource<ForwardedCommitOutcome>> _waiting = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _deleting = new(StringComparer.Ordinal);
+        private bool _polling;
+
+        /// <summary>Registers a waiting commit; true when the caller must start the poller.</summary>
+        public bool Add(string transactionId, TaskCompletionSource<ForwardedCommitOutcome> answer)
+        {
+            lock (_gate)
+            {
+                _waiting[transactionId] = answer;
+                var start = !_polling;
+                _polling = true;
+                return start;
+            }
+        }
+
+        public void Remove(string transactionId)
+        {
+            lock (_gate)
+            {
+                _waiting.Remove(transactionId);
+            }
+        }
+
+        public void Answer(string transactionId, ForwardedCommitOutcome outcome)
+        {
+            TaskCompletionSource<ForwardedCommitOutcome>? answer;
+            lock (_gate)
+            {
+                _waiting.TryGetValue(transactionId, out answer);
+            }
+
+            answer?.TrySetResult(outcome);
+        }
+
+        /// <summary>True when no delete of the entry is under way yet (one is started now).</summary>
+        public bool StartDelete(string transactionId)
+        {
+            lock (_gate)
+            {
+                return _deleting.Add(transactionId);
+            }
+        }
+
+        public void EndDelete(string transactionId)
+        {
+            lock (_gate)
+            {
+                _deleting.Remove(transactionId);
+            }
+        }
+
+        /// <summary>False (and the poller ends) once no commit waits; the next waiting commit starts a new one.</summary>
+        public bool KeepPolling()
+        {
+            lock (_gate)
+            {
+                _polling = _waiting.Count > 0;
+                return _polling;
+            }
+        }
+    }
+
     // One holding of a ledger's lease by this instance.
     private sealed class Leadership(SequencerLease lease, DateTimeOffset start)
     {
@@ -322,6 +461,12 @@ public sealed partial class LedgerEngine
         public SequencerLease Lease => _lease;
 
         public Task? Loop { get; set; }
+
+        /// <summary>Whether the last inbox poll found entries waiting (no release then).</summary>
+        public bool SawPending { get; set; }
+
+        /// <summary>When the holder next sweeps answered entries nobody deleted.</summary>
+        public DateTimeOffset NextSweep { get; set; } = start;
 
         public bool Stopped => _stopping.IsCancellationRequested;
 

@@ -195,6 +195,57 @@ public sealed class LeaseHandoffTests
     }
 
     [Fact]
+    public async Task Concurrent_forwarded_commits_of_one_instance_get_their_answers_from_one_poller_and_leave_no_entry()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var counting = new AnswerPollCountingInbox(fixture.Ports.Inbox);
+        await using var forwarder = new LedgerEngine(fixture.Ports with { Inbox = counting }, fixture.Clock);
+        await fixture.RunAsync("CREATE TABLE Accounts");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12)
+            .Select(i => RunOnAsync(forwarder, fixture.LedgerName, $"INSERT INTO Accounts VALUE {{'id': {i}, 'balance': 1}}")));
+
+        Assert.False(forwarder.HoldsLease(fixture.LedgerName));
+        Assert.Equal(1, counting.MostPollsAtOnce);
+        Assert.Equal(0, counting.OutcomeReads);
+        var blocks = await fixture.BlocksAsync();
+        Assert.All(outcomes, o => Assert.Equal(o.TransactionId, blocks[(int)o.SequenceNo!.Value].TransactionId));
+        Assert.Equal(12, await SumOfBalancesAsync(forwarder, fixture.LedgerName));
+        await WaitUntilAsync(async () =>
+        {
+            foreach (var outcome in outcomes)
+            {
+                if (await fixture.Ports.Inbox.GetOutcomeAsync(fixture.LedgerName, outcome.TransactionId) is not null)
+                {
+                    return false;
+                }
+            }
+
+            return (await fixture.Ports.Inbox.ListPendingAsync(fixture.LedgerName, 100)).Count == 0;
+        });
+    }
+
+    [Fact]
+    public async Task The_holder_sweeps_answered_entries_that_no_forwarder_deleted_after_ten_minutes()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var inbox = fixture.Ports.Inbox;
+        var committed = new ForwardedCommitOutcome(ForwardedCommitResult.Committed, 1, null);
+        await inbox.EnqueueAsync(new ForwardedCommit(fixture.LedgerName, "tx-of-a-dead-forwarder", fixture.Clock.GetUtcNow(), new Ledger.Journal.Hash32(new byte[32]), [], "gone"));
+        await inbox.SetOutcomeAsync(fixture.LedgerName, "tx-of-a-dead-forwarder", committed);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(9));
+        await inbox.EnqueueAsync(new ForwardedCommit(fixture.LedgerName, "tx-answered-lately", fixture.Clock.GetUtcNow(), new Ledger.Journal.Hash32(new byte[32]), [], "gone"));
+        await inbox.SetOutcomeAsync(fixture.LedgerName, "tx-answered-lately", committed);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        await fixture.RunAsync("CREATE TABLE Accounts");
+        Assert.True(fixture.Engine.HoldsLease(fixture.LedgerName));
+
+        await WaitUntilAsync(async () => (await inbox.ListAnsweredAsync(fixture.LedgerName, "gone")).Count == 1);
+        Assert.Equal("tx-answered-lately", Assert.Single(await inbox.ListAnsweredAsync(fixture.LedgerName, "gone")).TransactionId);
+    }
+
+    [Fact]
     public async Task A_listing_older_than_an_outcome_does_not_make_the_holder_commit_the_entry_again()
     {
         await using var fixture = await EngineFixture.CreateAsync();
@@ -254,48 +305,72 @@ public sealed class LeaseHandoffTests
         }
     }
 
+    // An inbox that passes every call on; the wrappers below change what they test.
+    private class DelegatingInbox(ICommitInbox inner) : ICommitInbox
+    {
+        protected ICommitInbox Inner => inner;
+
+        public virtual ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) => inner.EnqueueAsync(commit, cancellationToken);
+
+        public virtual ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
+            inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+
+        public virtual ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+
+        public virtual ValueTask<IReadOnlyList<AnsweredCommit>> ListAnsweredAsync(string ledgerName, string forwarder, CancellationToken cancellationToken = default) =>
+            inner.ListAnsweredAsync(ledgerName, forwarder, cancellationToken);
+
+        public virtual ValueTask<int> DeleteAnsweredBeforeAsync(string ledgerName, DateTimeOffset answeredBefore, CancellationToken cancellationToken = default) =>
+            inner.DeleteAnsweredBeforeAsync(ledgerName, answeredBefore, cancellationToken);
+
+        public virtual ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default) =>
+            inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+
+        public virtual ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+    }
+
     // The inbox as a holder that dies sees it: its first outcome write fails, and from then on every call does.
-    private sealed class DyingInbox(ICommitInbox inner) : ICommitInbox
+    private sealed class DyingInbox(ICommitInbox inner) : DelegatingInbox(inner)
     {
         private volatile bool _died;
 
         public bool Died => _died;
 
-        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) =>
-            _died ? throw new IOException("dead") : inner.EnqueueAsync(commit, cancellationToken);
+        public override ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : base.EnqueueAsync(commit, cancellationToken);
 
-        public ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
-            _died ? throw new IOException("dead") : inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+        public override ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : base.ListPendingAsync(ledgerName, maxCount, cancellationToken);
 
-        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            _died ? throw new IOException("dead") : inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+        public override ValueTask<IReadOnlyList<AnsweredCommit>> ListAnsweredAsync(string ledgerName, string forwarder, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : base.ListAnsweredAsync(ledgerName, forwarder, cancellationToken);
 
-        public ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        public override ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
         {
             _died = true;
             throw new IOException("died before writing the outcome");
         }
 
-        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            _died ? throw new IOException("dead") : inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
+        public override ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
+            _died ? throw new IOException("dead") : base.DeleteAsync(ledgerName, transactionId, cancellationToken);
     }
 
     // An inbox whose listings come back late: a listing taken while an entry was being served comes back after its
     // outcome was written (outcome writes take a while, and a listing waits for one of its entries to get one).
-    private sealed class SlowListingInbox(ICommitInbox inner) : ICommitInbox
+    private sealed class SlowListingInbox(ICommitInbox inner) : DelegatingInbox(inner)
     {
         private int _stale;
 
         public int StaleListings => Volatile.Read(ref _stale);
 
-        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) => inner.EnqueueAsync(commit, cancellationToken);
-
-        public async ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default)
+        public override async ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default)
         {
-            var listing = await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
+            var listing = await Inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
             for (var wait = 0; listing.Count > 0 && wait < 100; wait++)
             {
-                var stillPending = (await inner.ListPendingAsync(ledgerName, maxCount, cancellationToken)).Select(e => e.TransactionId).ToHashSet();
+                var stillPending = (await Inner.ListPendingAsync(ledgerName, maxCount, cancellationToken)).Select(e => e.TransactionId).ToHashSet();
                 if (listing.Any(e => !stillPending.Contains(e.TransactionId)))
                 {
                     Interlocked.Increment(ref _stale);
@@ -308,17 +383,11 @@ public sealed class LeaseHandoffTests
             return listing;
         }
 
-        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
-
-        public async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        public override async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
         {
             await Task.Delay(20, cancellationToken);
-            await inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+            await Inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
         }
-
-        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
     }
 
     // A journal whose next append, once armed, waits until the test lets it go (a holder stalled before appending).
@@ -370,29 +439,55 @@ public sealed class LeaseHandoffTests
             inner.AddNodesAsync(ledgerName, nodes, cancellationToken);
     }
 
+    // An inbox that counts how many answer polls run at once and how many single outcome reads there are.
+    private sealed class AnswerPollCountingInbox(ICommitInbox inner) : DelegatingInbox(inner)
+    {
+        private int _running;
+        private int _most;
+        private int _outcomeReads;
+
+        public int MostPollsAtOnce => Volatile.Read(ref _most);
+
+        public int OutcomeReads => Volatile.Read(ref _outcomeReads);
+
+        public override ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _outcomeReads);
+            return base.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
+        }
+
+        public override async ValueTask<IReadOnlyList<AnsweredCommit>> ListAnsweredAsync(string ledgerName, string forwarder, CancellationToken cancellationToken = default)
+        {
+            var running = Interlocked.Increment(ref _running);
+            try
+            {
+                int most;
+                while (running > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, running, most) != most)
+                {
+                }
+
+                await Task.Delay(1, cancellationToken);
+                return await base.ListAnsweredAsync(ledgerName, forwarder, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+    }
+
     // An inbox that remembers the outcomes this instance wrote.
-    private sealed class OutcomeRecordingInbox(ICommitInbox inner) : ICommitInbox
+    private sealed class OutcomeRecordingInbox(ICommitInbox inner) : DelegatingInbox(inner)
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<ForwardedCommitOutcome>> _outcomes = new(StringComparer.Ordinal);
 
         public Task<ForwardedCommitOutcome> OutcomeOf(string transactionId) => Outcome(transactionId).Task;
 
-        public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default) => inner.EnqueueAsync(commit, cancellationToken);
-
-        public ValueTask<IReadOnlyList<ForwardedCommit>> ListPendingAsync(string ledgerName, int maxCount, CancellationToken cancellationToken = default) =>
-            inner.ListPendingAsync(ledgerName, maxCount, cancellationToken);
-
-        public ValueTask<ForwardedCommitOutcome?> GetOutcomeAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            inner.GetOutcomeAsync(ledgerName, transactionId, cancellationToken);
-
-        public async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
+        public override async ValueTask SetOutcomeAsync(string ledgerName, string transactionId, ForwardedCommitOutcome outcome, CancellationToken cancellationToken = default)
         {
-            await inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
+            await Inner.SetOutcomeAsync(ledgerName, transactionId, outcome, cancellationToken);
             Outcome(transactionId).TrySetResult(outcome);
         }
-
-        public ValueTask DeleteAsync(string ledgerName, string transactionId, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(ledgerName, transactionId, cancellationToken);
 
         private TaskCompletionSource<ForwardedCommitOutcome> Outcome(string transactionId) =>
             _outcomes.GetOrAdd(transactionId, _ => new TaskCompletionSource<ForwardedCommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -35,5 +35,5 @@ public static class AzureEnginePorts
         new TableLedgerCatalogStore(storage),
         new TableSessionStore(storage),
         new BlobSequencerLease(storage, clock),
-        new TableCommitInbox(storage));
+        new TableCommitInbox(storage, clock));
 }

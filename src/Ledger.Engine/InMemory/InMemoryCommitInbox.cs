@@ -2,11 +2,12 @@ using Ledger.Engine.Ports;
 
 namespace Ledger.Engine.InMemory;
 
-/// <summary>An <see cref="ICommitInbox"/> in memory (entries in enqueue order per ledger).</summary>
-public sealed class InMemoryCommitInbox : ICommitInbox
+/// <summary>An <see cref="ICommitInbox"/> in memory (entries in enqueue order per ledger; answer times on <paramref name="clock"/>).</summary>
+public sealed class InMemoryCommitInbox(TimeProvider clock) : ICommitInbox
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ForwardedCommit>> _ledgers = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Ledger, string TransactionId), DateTimeOffset> _answeredAt = [];
 
     /// <inheritdoc/>
     public ValueTask EnqueueAsync(ForwardedCommit commit, CancellationToken cancellationToken = default)
@@ -55,10 +56,37 @@ public sealed class InMemoryCommitInbox : ICommitInbox
             if (index >= 0)
             {
                 entries[index] = entries[index] with { Outcome = outcome };
+                _answeredAt[(ledgerName, transactionId)] = clock.GetUtcNow();
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<AnsweredCommit>> ListAnsweredAsync(string ledgerName, string forwarder, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<AnsweredCommit> answered =
+                [.. Entries(ledgerName).Where(e => e.Forwarder == forwarder && e.Outcome is not null).Select(e => new AnsweredCommit(e.TransactionId, e.Outcome!))];
+            return ValueTask.FromResult(answered);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> DeleteAnsweredBeforeAsync(string ledgerName, DateTimeOffset answeredBefore, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var deleted = Entries(ledgerName).RemoveAll(e => e.Outcome is not null && _answeredAt.GetValueOrDefault((ledgerName, e.TransactionId)) < answeredBefore);
+            foreach (var key in _answeredAt.Keys.Where(k => k.Ledger == ledgerName && !Entries(ledgerName).Exists(e => e.TransactionId == k.TransactionId)).ToList())
+            {
+                _answeredAt.Remove(key);
+            }
+
+            return ValueTask.FromResult(deleted);
+        }
     }
 
     /// <inheritdoc/>
@@ -67,6 +95,7 @@ public sealed class InMemoryCommitInbox : ICommitInbox
         lock (_gate)
         {
             Entries(ledgerName).RemoveAll(e => e.TransactionId == transactionId);
+            _answeredAt.Remove((ledgerName, transactionId));
         }
 
         return ValueTask.CompletedTask;

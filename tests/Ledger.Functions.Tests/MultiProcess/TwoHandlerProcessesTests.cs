@@ -81,7 +81,7 @@ public sealed class TwoHandlerProcessesTests : IAsyncLifetime
 
         Console.WriteLine($"{TotalTransactions} transactions on 2 handlers: {workload.AcknowledgedInserts.Count} inserts and " +
             $"{workload.AcknowledgedIncrements.Values.Sum()} hot increments acknowledged, {workload.CleanConflicts} OCC conflicts after retries; " +
-            $"journal {journal.Size} blocks");
+            $"journal {journal.Size} blocks; acknowledged per 30 s: " + AcknowledgementsPer30Seconds(workload));
     }
 
     [Fact]
@@ -131,6 +131,13 @@ public sealed class TwoHandlerProcessesTests : IAsyncLifetime
         Console.WriteLine($"kill -9 takeover: {takeover.TotalMilliseconds:F0} ms; acknowledged {workload.AcknowledgedInserts.Count}, " +
             $"{workload.AcknowledgedInserts.Values.Count(h => h == survivor.BaseAddress)} by the survivor; {afterExpiry} after the lease expired");
     }
+
+    // Acknowledgements per handler and 30-second interval of the run, to see whether the rate holds up as it goes.
+    private string AcknowledgementsPer30Seconds(ContendedWorkload workload) => string.Join("; ", _handlers.Select(h =>
+    {
+        var buckets = workload.Acknowledgements[h.BaseAddress].GroupBy(a => (int)(a.Acknowledged.TotalSeconds / 30)).OrderBy(g => g.Key);
+        return h.BaseAddress.Port.ToString(CultureInfo.InvariantCulture) + ": " + string.Join(' ', buckets.Select(g => g.Count().ToString(CultureInfo.InvariantCulture)));
+    }));
 
     private sealed record JournalContents(long Size, Dictionary<string, int> InsertsByClientId, Dictionary<string, int> UpdatesByCounter);
 
