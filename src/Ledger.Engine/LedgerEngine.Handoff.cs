@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Ledger.Engine.Errors;
 using Ledger.Engine.Ports;
 using Ledger.Engine.Sequencing;
@@ -22,6 +23,9 @@ public sealed partial class LedgerEngine
 
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(20);
+
+    // The answer poller runs only while commits wait, and each of its rounds answers all of them: it stays fast.
+    private static readonly TimeSpan SlowAnswerPoll = TimeSpan.FromMilliseconds(5);
 
     // Answered entries nobody deleted (their forwarder died or gave up) are swept by the holder after this long.
     private static readonly TimeSpan AnsweredEntryLifetime = TimeSpan.FromMinutes(10);
@@ -149,7 +153,9 @@ public sealed partial class LedgerEngine
                 // A listing can be older than an outcome written while it was under way: entries completed before
                 // this poll started are skipped, and forgotten once a poll that started after them has come back.
                 var generation = leadership.StartPoll();
+                var pollStarted = Stopwatch.GetTimestamp();
                 var pending = await _ports.Inbox.ListPendingAsync(ledger.Name, InboxBatch, CancellationToken.None);
+                SequencerMetrics.RecordPhase(SequencerMetrics.HandoffInboxPollPhase, pollStarted);
                 var fresh = pending.Where(e => !leadership.InFlight.ContainsKey(e.TransactionId) && !leadership.Completed.ContainsKey(e.TransactionId)).ToList();
                 leadership.ForgetCompletedBefore(generation);
 
@@ -233,7 +239,9 @@ public sealed partial class LedgerEngine
                 outcome = new ForwardedCommitOutcome(ForwardedCommitResult.Refused, null, refused.Message);
             }
 
+            var started = Stopwatch.GetTimestamp();
             await _ports.Inbox.SetOutcomeAsync(ledger.Name, entry.TransactionId, outcome, CancellationToken.None);
+            SequencerMetrics.RecordPhase(SequencerMetrics.HandoffOutcomePhase, started);
             leadership.Completed[entry.TransactionId] = leadership.Polls;
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
@@ -250,13 +258,17 @@ public sealed partial class LedgerEngine
 
     private async Task<ForwardedCommitOutcome> CommitForwardedAsync(LedgerRecord ledger, ForwardedCommit entry)
     {
+        var started = Stopwatch.GetTimestamp();
         var transaction = await RebuildForwardedAsync(ledger.Name, entry);
+        SequencerMetrics.RecordPhase(SequencerMetrics.HandoffRebuildPhase, started);
         if (transaction.Digest != entry.CommitDigest)
         {
             return new ForwardedCommitOutcome(ForwardedCommitResult.Refused, null, "Digests don't match");
         }
 
+        started = Stopwatch.GetTimestamp();
         var result = await SequenceAsync(ledger, transaction.ToCommitRequest(), CancellationToken.None);
+        SequencerMetrics.RecordPhase(SequencerMetrics.HandoffSequencePhase, started);
         return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.SequenceNo, null);
     }
 
@@ -298,8 +310,12 @@ public sealed partial class LedgerEngine
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await _ports.Inbox.EnqueueAsync(entry, cancellationToken);
+            SequencerMetrics.RecordPhase(SequencerMetrics.HandoffEnqueuePhase, started);
+            started = Stopwatch.GetTimestamp();
             var outcome = await answer.Task.WaitAsync(cancellationToken);
+            SequencerMetrics.RecordPhase(SequencerMetrics.HandoffWaitPhase, started);
             return outcome.Result switch
             {
                 ForwardedCommitResult.Committed => outcome.SequenceNo,
@@ -324,7 +340,9 @@ public sealed partial class LedgerEngine
         {
             try
             {
+                var pollStarted = Stopwatch.GetTimestamp();
                 var answered = await _ports.Inbox.ListAnsweredAsync(ledger.Name, _instanceId, CancellationToken.None);
+                SequencerMetrics.RecordPhase(SequencerMetrics.HandoffAnswerPollPhase, pollStarted);
                 foreach (var (transactionId, outcome) in answered)
                 {
                     waiters.Answer(transactionId, outcome);
@@ -335,7 +353,7 @@ public sealed partial class LedgerEngine
                 }
 
                 await LeadAsync(ledger, CancellationToken.None);
-                delay = answered.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowPoll.Ticks));
+                delay = answered.Count > 0 ? FastPoll : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, SlowAnswerPoll.Ticks));
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
             {

@@ -66,7 +66,7 @@ finally
 return 0;
 
 // --engines N: N engines with their own ports over the same storage, writers spread over them (several handler
-// instances of one ledger; every instance sequences, docs/engine.md "Several instances").
+// instances of one ledger; the lease holder sequences, the others hand their commits over, docs/engine.md "Several instances").
 static async Task<EngineRun> RunEngineAsync(StorageConnection connection, AzureStorageOptions options, StorageRequestCounter requests, int writers, TimeSpan duration, int engineCount, int rate)
 {
     var ports = await AzureEnginePorts.CreateAsync(connection, TimeProvider.System, options);

@@ -53,7 +53,7 @@ internal sealed class SequencerPhaseListener : IDisposable
         foreach (var (phase, totals) in _phases.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {phase,-10} {totals.Count,7} times, mean {totals.Milliseconds / Math.Max(1, totals.Count),7:F2} ms, busy {100 * totals.Milliseconds / elapsed.TotalMilliseconds,5:F1}% of the run"));
+                $"    {phase,-12} {totals.Count,7} times, mean {totals.Milliseconds / Math.Max(1, totals.Count),7:F2} ms, busy {100 * totals.Milliseconds / elapsed.TotalMilliseconds,5:F1}% of the run"));
         }
     }
 

@@ -11,8 +11,8 @@ namespace Ledger.Azure.Storage;
 /// <c>Pending = true</c>, so the holder's poll is one partition query filtered on it; the outcome is merged into the
 /// entry (with <c>AnsweredAt</c>, which the holder's sweep filters on), and each forwarding instance lists the
 /// answers to its entries with one query filtered on <c>Forwarder</c>. Inserts, outcome merges and deletes of a
-/// ledger go through a <see cref="WriteCoalescer{TWrite, TResult}"/>: one alone goes out at once, those that arrive
-/// while one is in flight leave together as one entity group transaction. The transaction state is stored like a
+/// ledger each go through a lane of a <see cref="WriteCoalescer{TWrite, TResult}"/>: one alone goes out at once,
+/// those of the same kind that arrive while one is in flight leave together as one entity group transaction. The transaction state is stored like a
 /// session's (inline when it fits, else a blob; see <see cref="SessionStateStorage"/>), under a key of the entry,
 /// and a spilled one is deleted with it.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class TableCommitInbox : ICommitInbox
         _states = new SessionStateStorage(storage);
         _writes = new WriteCoalescer<InboxWrite, bool>(
             SubmitAsync,
-            write => write.PartitionKey,
+            write => write.Lane,
             write => write.RowKey,
             write => write.Weight,
             TableTransaction.MaxOperations,
@@ -280,6 +280,11 @@ public sealed class TableCommitInbox : ICommitInbox
     private sealed record InboxWrite(WriteKind Kind, TableEntity Entity, long Weight)
     {
         public string PartitionKey => Entity.PartitionKey;
+
+        // Each kind of write has its own group in flight per ledger, so an insert (a commit about to wait) never waits
+        // behind a group of deletes. The writes of one entry cannot overtake each other across lanes: its outcome is
+        // written after its insert returned, and its delete after its outcome was read back.
+        public string Lane => PartitionKey + "/" + Kind.ToString();
 
         public string RowKey => Entity.RowKey;
 

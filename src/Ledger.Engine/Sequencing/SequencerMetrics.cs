@@ -32,6 +32,27 @@ public static class SequencerMetrics
     /// <summary>Learning blocks another instance appended after a lost slot.</summary>
     public const string CatchUpPhase = "catch-up";
 
+    /// <summary>Hand-over, forwarder: writing the inbox entry.</summary>
+    public const string HandoffEnqueuePhase = "ho.enqueue";
+
+    /// <summary>Hand-over, forwarder: from the entry written to its answer received (all of the holder's work included).</summary>
+    public const string HandoffWaitPhase = "ho.wait";
+
+    /// <summary>Hand-over, forwarder: one answer poll (the query listing this instance's answers).</summary>
+    public const string HandoffAnswerPollPhase = "ho.answers";
+
+    /// <summary>Hand-over, holder: one inbox poll (the query listing pending entries).</summary>
+    public const string HandoffInboxPollPhase = "ho.inbox";
+
+    /// <summary>Hand-over, holder: rebuilding a forwarded transaction by re-executing its statements.</summary>
+    public const string HandoffRebuildPhase = "ho.rebuild";
+
+    /// <summary>Hand-over, holder: a forwarded transaction queued in the sequencer until committed.</summary>
+    public const string HandoffSequencePhase = "ho.sequence";
+
+    /// <summary>Hand-over, holder: writing a forwarded transaction's outcome.</summary>
+    public const string HandoffOutcomePhase = "ho.outcome";
+
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>(
