@@ -155,6 +155,9 @@ public sealed class SessionRecordTests
 
         public ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default) => inner.DeleteAsync(sessionToken, cancellationToken);
 
+        public ValueTask<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default) =>
+            inner.DeleteCreatedBeforeAsync(createdBefore, cancellationToken);
+
         public ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             inner.CountActiveAsync(ledgerName, since, cancellationToken);
     }
