@@ -198,19 +198,59 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 throw new BadRequestException("Transaction already open");
             }
 
-            // The shared watermark, not this instance's sequencer: other instances may have sequenced since. A
-            // snapshot ahead of the local sequencer is validated once it has caught up (Sequencer.CatchUpAsync). It is
-            // read beside the ledger check (both started now, so neither is older than this command).
+            // The snapshot is the shared watermark, not this instance's sequencer: other instances may have sequenced
+            // since. A snapshot ahead of the local sequencer is validated once it has caught up
+            // (Sequencer.CatchUpAsync). The ledger check, the watermark read and the session write go out together,
+            // one round trip instead of two: the record names the transaction without its snapshot (TransactionState),
+            // which the first statement's write adds. Reads that start now are not older than this command.
+            var ledgerCheck = RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
             var watermark = _watermarkReads.ReadAsync(session.LedgerName, cancellationToken);
-            var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            var transactionId = QldbId.New();
+            var startedAt = _clock.GetUtcNow();
+            session.ClearTransaction();
+            var save = WriteRecordAsync(session, transactionId, startedAt, new TransactionState(null, []).Encode(), cancellationToken);
+            LedgerRecord ledger;
+            try
+            {
+                ledger = await ledgerCheck;
+            }
+            catch (Exception refusal) when (refusal is not OperationCanceledException)
+            {
+                await UndoStartAsync(session, save, watermark);
+                throw;
+            }
+
+            await save;
             var sequencer = await SequencerAsync(ledger);
             var snapshot = Math.Max(sequencer.CommittedSize, await watermark);
-            var transaction = new LedgerTransaction(ledger.Name, QldbId.New(), snapshot, _clock.GetUtcNow(), _ports.Views, Limits);
-            session.ClearTransaction();
-            session.Transaction = transaction;
-            await SaveSessionAsync(session, cancellationToken);
-            return transaction.Id;
+            session.Transaction = new LedgerTransaction(ledger.Name, transactionId, snapshot, startedAt, _ports.Views, Limits);
+            return transactionId;
         }, cancellationToken);
+
+    // A start the ledger check refused (not active, or its read failed) must leave no transaction in the record, or
+    // another instance would pick one up that the client never got. When the record moved meanwhile, or taking it
+    // back fails, the refusal still reaches the client; the next command reads the record again.
+    private async Task UndoStartAsync(Session session, Task save, Task<long> watermark)
+    {
+        try
+        {
+            await watermark;
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // Only the ledger check's refusal matters here.
+        }
+
+        try
+        {
+            await save;
+            await WriteRecordAsync(session, null, null, null, CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            session.Record = null;
+        }
+    }
 
     /// <summary>
     /// ExecuteStatement: folds the statement into the CommitDigest (every accepted statement, even one that then
@@ -549,14 +589,22 @@ public sealed partial class LedgerEngine : IAsyncDisposable
 
     // Writes the session's transaction into the record the command started from, conditional on its ETag; nothing
     // is written when nothing changed. A record moved by another instance throws StaleSessionException (redo).
-    private async Task SaveSessionAsync(Session session, CancellationToken cancellationToken)
+    private Task SaveSessionAsync(Session session, CancellationToken cancellationToken) =>
+        WriteRecordAsync(
+            session,
+            session.Transaction?.Id,
+            session.Transaction?.StartedAt,
+            session.Transaction is { } transaction ? new TransactionState(transaction.Snapshot, session.Statements).Encode() : null,
+            cancellationToken);
+
+    private async Task WriteRecordAsync(Session session, string? transactionId, DateTimeOffset? startedAt, byte[]? state, CancellationToken cancellationToken)
     {
         var record = session.Record ?? throw new StaleSessionException();
         var updated = record with
         {
-            TransactionId = session.Transaction?.Id,
-            TransactionStartedAt = session.Transaction?.StartedAt,
-            TransactionState = session.Transaction is { } transaction ? new TransactionState(transaction.Snapshot, session.Statements).Encode() : null,
+            TransactionId = transactionId,
+            TransactionStartedAt = startedAt,
+            TransactionState = state,
         };
         if (updated.TransactionId == record.TransactionId && updated.TransactionStartedAt == record.TransactionStartedAt
             && (updated.TransactionState ?? []).AsSpan().SequenceEqual(record.TransactionState ?? []))
@@ -640,7 +688,11 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
 
         session.ClearTransaction();
-        var transaction = new LedgerTransaction(session.LedgerName, record.TransactionId, state.Snapshot, record.TransactionStartedAt.Value, _ports.Views, Limits);
+
+        // Stored by StartTransaction before its snapshot was read: it has read nothing yet, so the watermark now (at
+        // least the one at its start) is as good a snapshot as any, and the first statement's write records it.
+        var snapshot = state.Snapshot ?? await _watermarkReads.ReadAsync(session.LedgerName, cancellationToken);
+        var transaction = new LedgerTransaction(session.LedgerName, record.TransactionId, snapshot, record.TransactionStartedAt.Value, _ports.Views, Limits);
         foreach (var statement in state.Statements)
         {
             var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);

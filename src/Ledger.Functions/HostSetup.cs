@@ -4,6 +4,7 @@ using Ledger.Functions.Exports;
 using Ledger.Functions.Health;
 using Ledger.Functions.Hosting;
 using Ledger.Functions.Invocations;
+using Ledger.Functions.Sessions;
 using Ledger.Functions.Streams;
 using Microsoft.Extensions.Logging.Console;
 
@@ -41,6 +42,7 @@ public static class HostSetup
         builder.Services.AddSingleton<NativeSessionPool>();
         builder.Services.AddLedgerStreams(builder.Configuration);
         builder.Services.AddLedgerExports(builder.Configuration);
+        builder.Services.AddSessionSweep(builder.Configuration);
         builder.Services.AddLedgerHealth();
         builder.Services.AddScheduledFunctions();
         return builder;

@@ -59,6 +59,44 @@ public sealed class JobAdmissionTests
         Assert.Empty((await exports.ListForLedgerAsync(fixture.LedgerName)).Exports);
     }
 
+    [Fact]
+    public async Task Two_instances_that_insert_past_the_limit_at_the_same_moment_withdraw_and_never_exceed_it()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        var store = new SimultaneousExportStore();
+        var now = fixture.Clock.GetUtcNow();
+        var request = new ExportRequest(fixture.LedgerName, now.AddHours(-1), now, "exports", "journal/");
+        var first = new JournalExports(store, fixture.Ports, fixture.Clock);
+        var second = new JournalExports(store, fixture.Ports, fixture.Clock);
+        for (var i = 1; i < JournalExports.MaxActiveExportsPerLedger; i++)
+        {
+            await first.ExportAsync(request);
+        }
+
+        // Both instances count one free place, then both insert before either counts again.
+        store.HoldUntil(2);
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => OutcomeAsync(() => first.ExportAsync(request))),
+            Task.Run(() => OutcomeAsync(() => second.ExportAsync(request))));
+
+        // The first to count again saw one over the limit and withdrew; the second stays only if it counted after
+        // that withdrawal. Either way the limit holds, and every withdrawn export ended as cancelled.
+        var refused = outcomes.Count(o => o is not null);
+        Assert.InRange(refused, 1, 2);
+        Assert.All(outcomes.Where(o => o is not null), o => Assert.IsType<LimitExceededException>(o));
+        var exports = (await first.ListForLedgerAsync(fixture.LedgerName)).Exports;
+        Assert.Equal(JournalExports.MaxActiveExportsPerLedger + 1 - refused, exports.Count(e => e.Status is JournalExportStatus.InProgress));
+        Assert.Equal(refused, exports.Count(e => e.Status is JournalExportStatus.Cancelled));
+
+        // A place left free by a double refusal is taken by the next request; then the limit refuses.
+        if (refused == 2)
+        {
+            Assert.Equal(JournalExportStatus.InProgress, (await second.ExportAsync(request)).Status);
+        }
+
+        await Assert.ThrowsAsync<LimitExceededException>(() => first.ExportAsync(request));
+    }
+
     private static async Task<Exception?> OutcomeAsync<T>(Func<Task<T>> create)
     {
         try
@@ -88,6 +126,61 @@ public sealed class JobAdmissionTests
         }
 
         public ValueTask<bool> TryUpdateAsync(JournalExportRecord export, CancellationToken cancellationToken = default) => _inner.TryUpdateAsync(export, cancellationToken);
+    }
+
+    // Makes creations on several instances simultaneous: the next counts wait until all of them counted, and their
+    // inserts wait until all of them inserted, so every one counts before any inserts and inserts before any
+    // counts again.
+    private sealed class SimultaneousExportStore : IJournalExportStore
+    {
+        private readonly InMemoryJournalExportStore _inner = new();
+        private Barrier? _counts;
+        private Barrier? _inserts;
+
+        public void HoldUntil(int creations) => (_counts, _inserts) = (new Barrier(creations), new Barrier(creations));
+
+        public async ValueTask<bool> TryCreateAsync(JournalExportRecord export, CancellationToken cancellationToken = default)
+        {
+            var created = await _inner.TryCreateAsync(export, cancellationToken);
+            await Barrier.PassAsync(ref _inserts);
+            return created;
+        }
+
+        public ValueTask<JournalExportRecord?> GetAsync(string ledgerName, string exportId, CancellationToken cancellationToken = default) => _inner.GetAsync(ledgerName, exportId, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<JournalExportRecord>> ListAsync(string ledgerName, CancellationToken cancellationToken = default)
+        {
+            var listed = await _inner.ListAsync(ledgerName, cancellationToken);
+            await Barrier.PassAsync(ref _counts);
+            return listed;
+        }
+
+        public ValueTask<bool> TryUpdateAsync(JournalExportRecord export, CancellationToken cancellationToken = default) => _inner.TryUpdateAsync(export, cancellationToken);
+
+        // Holds callers until `count` arrived, once; later callers pass.
+        private sealed class Barrier(int count)
+        {
+            private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private int _arrived;
+
+            public static Task PassAsync(ref Barrier? slot)
+            {
+                if (Volatile.Read(ref slot) is not { } barrier)
+                {
+                    return Task.CompletedTask;
+                }
+
+                if (Interlocked.Increment(ref barrier._arrived) == barrier.Count)
+                {
+                    Volatile.Write(ref slot, null);
+                    barrier._all.TrySetResult();
+                }
+
+                return barrier._all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            private int Count => count;
+        }
     }
 
     private sealed class SlowStreamStore : IJournalStreamStore

@@ -109,6 +109,44 @@ public sealed class SessionRecordTests
         await Assert.ThrowsAsync<InvalidSessionException>(() => fixture.Engine.ExecuteStatementAsync(session, transactionId, "SELECT * FROM information_schema.user_tables"));
     }
 
+    [Fact]
+    public async Task A_transaction_picked_up_elsewhere_before_its_first_statement_reads_at_the_watermark_of_the_pickup()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var (_, session, transactionId) = await OpenTransactionOnFirstAsync(fixture);
+
+        // StartTransaction stored the transaction before its snapshot was known; a commit lands after the start.
+        await fixture.RunAsync("INSERT INTO T VALUE {'n': 1}");
+        const string Count = "SELECT VALUE COUNT(*) FROM T";
+        var counted = await second.ExecuteStatementAsync(session, transactionId, Count);
+
+        // The transaction had read nothing, so the other instance took the watermark it read: the commit is seen,
+        // and the first statement's write fixed that snapshot for every instance.
+        Assert.Equal(1L, ((IonInt)Assert.Single(counted.Values)).ToInt64());
+        var again = await fixture.Engine.ExecuteStatementAsync(session, transactionId, Count);
+        Assert.Equal(1L, ((IonInt)Assert.Single(again.Values)).ToInt64());
+        var outcome = await fixture.Engine.CommitTransactionAsync(session, transactionId, EngineFixture.DriverDigest(transactionId, (Count, []), (Count, [])));
+        Assert.Null(outcome.SequenceNo);
+    }
+
+    [Fact]
+    public async Task A_start_refused_because_the_ledger_is_gone_leaves_no_transaction_in_the_record()
+    {
+        await using var fixture = await EngineFixture.CreateAsync();
+        await using var second = new LedgerEngine(fixture.Ports, fixture.Clock);
+        var session = await fixture.Engine.StartSessionAsync(fixture.LedgerName);
+        await second.DeleteLedgerAsync(fixture.LedgerName);
+
+        var refusal = await Assert.ThrowsAsync<BadRequestException>(() => fixture.Engine.StartTransactionAsync(session));
+
+        Assert.Contains("does not exist or is not active", refusal.Message, StringComparison.Ordinal);
+        var record = await fixture.Ports.Sessions.GetAsync(session);
+        Assert.NotNull(record);
+        Assert.Null(record.TransactionId);
+        Assert.Null(record.TransactionState);
+    }
+
     // Table T, and a transaction open on the fixture's engine (the first instance) in a new session.
     private static async Task<(LedgerEngine First, string Session, string TransactionId)> OpenTransactionOnFirstAsync(EngineFixture fixture)
     {
@@ -154,6 +192,9 @@ public sealed class SessionRecordTests
         }
 
         public ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default) => inner.DeleteAsync(sessionToken, cancellationToken);
+
+        public ValueTask<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default) =>
+            inner.DeleteCreatedBeforeAsync(createdBefore, cancellationToken);
 
         public ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             inner.CountActiveAsync(ledgerName, since, cancellationToken);

@@ -59,6 +59,7 @@ public class HandlerHttpTests
     [Theory]
     [InlineData("StreamPump")]
     [InlineData("ExportWorker")]
+    [InlineData("SessionSweeper")]
     public async Task Timer_invocation_gets_an_invocation_response(string functionName)
     {
         await using var host = await HandlerHost.StartAsync();

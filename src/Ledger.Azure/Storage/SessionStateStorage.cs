@@ -48,5 +48,17 @@ internal sealed class SessionStateStorage(AzureLedgerStorage storage)
         }
     }
 
+    /// <summary>Deletes every spilled state, of any session, last modified before <paramref name="modifiedBefore"/>.</summary>
+    public async Task DeleteModifiedBeforeAsync(DateTimeOffset modifiedBefore, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Blocks.GetBlobsAsync(Folder, cancellationToken: cancellationToken))
+        {
+            if (blob.LastModified is { } modified && modified < modifiedBefore)
+            {
+                await storage.Blocks.GetBlobClient(blob.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+    }
+
     private static string Prefix(string sessionToken) => Folder + StorageKeys.Escape(sessionToken) + "/";
 }

@@ -159,6 +159,43 @@ public sealed class TableSessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One query over the whole sessions table (every bucket, and rows of earlier layouts too), then a delete per
+    /// expired session, conditional on the ETag the query returned. Spilled state blobs go by age: a state blob is
+    /// written after its session was created, so one last modified before <paramref name="createdBefore"/> belongs
+    /// to an expired session or was superseded, and that also collects blobs a crash left behind.
+    /// </remarks>
+    public async ValueTask<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    {
+        await _storage.EnsureCreatedAsync(cancellationToken);
+        var expired = new List<TableEntity>();
+        var filter = TableFilter.Create($"CreatedAt lt {createdBefore}");
+        await foreach (var entity in _storage.Sessions.QueryAsync(filter, 1000, ["PartitionKey", "RowKey"], cancellationToken))
+        {
+            expired.Add(entity);
+        }
+
+        var deleted = 0;
+        foreach (var entity in expired)
+        {
+            try
+            {
+                if ((await _storage.Sessions.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken)).Value)
+                {
+                    deleted++;
+                }
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Written since the query: the next sweep sees it again.
+            }
+        }
+
+        await _states.DeleteModifiedBeforeAsync(createdBefore, cancellationToken);
+        return deleted;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);

@@ -87,7 +87,7 @@ public sealed partial class JournalExports
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _clock = clock ?? TimeProvider.System;
         _admission = new JobAdmission<JournalExportRecord>(
-            ports, MaxActiveExportsPerLedger, exports.ListAsync, e => e.IsInProgress,
+            ports, MaxActiveExportsPerLedger, exports.ListAsync, e => e.IsInProgress, WithdrawAsync,
             ledger => $"Exceeded the limit of {MaxActiveExportsPerLedger} concurrent journal exports on ledger {ledger}");
     }
 
@@ -111,6 +111,21 @@ public sealed partial class JournalExports
             {
                 return await _exports.GetAsync(ledger.Name, export.ExportId, cancellationToken) ?? export;
             }
+        }
+    }
+
+    // An export refused after its insert (over the limit across instances) ends as CANCELLED before any worker
+    // takes it up; one a worker already moved is re-read and cancelled, unless it already ended.
+    private async Task WithdrawAsync(JournalExportRecord export, CancellationToken cancellationToken)
+    {
+        for (var current = export; current is { IsInProgress: true };)
+        {
+            if (await _exports.TryUpdateAsync(current with { Status = JournalExportStatus.Cancelled }, cancellationToken))
+            {
+                return;
+            }
+
+            current = await _exports.GetAsync(export.LedgerName, export.ExportId, cancellationToken);
         }
     }
 

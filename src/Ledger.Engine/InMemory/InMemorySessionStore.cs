@@ -67,6 +67,21 @@ public sealed class InMemorySessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var expired = _sessions.Values.Where(s => s.CreatedAt < createdBefore).Select(s => s.SessionToken).ToList();
+            foreach (var token in expired)
+            {
+                _sessions.Remove(token);
+            }
+
+            return ValueTask.FromResult(expired.Count);
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -38,6 +38,14 @@ public interface ISessionStore
     /// <summary>Forgets a session (ended or expired).</summary>
     ValueTask DeleteAsync(string sessionToken, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes every session created before <paramref name="createdBefore"/>, with the transaction state stored for
+    /// it, and returns how many sessions went. Sessions a client abandons are never ended, so without this their
+    /// records (and spilled state) would stay forever. A session whose record changes while it is being swept is
+    /// left for the next sweep.
+    /// </summary>
+    ValueTask<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
+
     /// <summary>Sessions of a ledger created after <paramref name="since"/> (to enforce the per-ledger limit).</summary>
     ValueTask<int> CountActiveAsync(string ledgerName, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

@@ -10,9 +10,11 @@ internal sealed record StatementInput(string Text, IReadOnlyList<IonValue> Param
 /// What another instance needs to rebuild an open transaction: its snapshot and its statements in order (texts,
 /// parameters, start times). Re-executing them at the snapshot rebuilds the same reads, writes and digest, because
 /// ids and evaluation time are derived, not drawn (LedgerTransaction.NextId, CurrentStatementTime). Stored as Ion
-/// binary in the session record.
+/// binary in the session record. <see cref="Snapshot"/> is null for a transaction stored by StartTransaction before
+/// its snapshot was read (the write and the read go out together): it has run no statement, so it has read nothing,
+/// and an instance that picks it up takes the watermark it reads then, which is at least the one at the start.
 /// </summary>
-internal sealed record TransactionState(long Snapshot, IReadOnlyList<StatementInput> Statements)
+internal sealed record TransactionState(long? Snapshot, IReadOnlyList<StatementInput> Statements)
 {
     public byte[] Encode()
     {
@@ -20,9 +22,9 @@ internal sealed record TransactionState(long Snapshot, IReadOnlyList<StatementIn
             new IonField("text", IonString.Of(s.Text)),
             new IonField("startTime", IonTimestampValue.Of(s.StartTime)),
             new IonField("parameters", IonList.Of(s.Parameters))));
-        return IonBinary.Write(IonStruct.Of(
-            new IonField("snapshot", IonInt.Of(Snapshot)),
-            new IonField("statements", IonList.Of(statements))));
+        var statementList = new IonField("statements", IonList.Of(statements));
+        IonField[] fields = Snapshot is { } snapshot ? [new IonField("snapshot", IonInt.Of(snapshot)), statementList] : [statementList];
+        return IonBinary.Write(IonStruct.Of(fields));
     }
 
     public static TransactionState Decode(ReadOnlySpan<byte> bytes)
@@ -36,6 +38,6 @@ internal sealed record TransactionState(long Snapshot, IReadOnlyList<StatementIn
                 ((IonList)statement["parameters"]!).Elements,
                 ((IonTimestampValue)statement["startTime"]!).Value);
         }).ToList();
-        return new TransactionState(((IonInt)root["snapshot"]!).ToInt64(), statements);
+        return new TransactionState(root["snapshot"] is IonInt snapshot ? snapshot.ToInt64() : null, statements);
     }
 }

@@ -76,7 +76,7 @@ public sealed class JournalStreams
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _clock = clock ?? TimeProvider.System;
         _admission = new JobAdmission<JournalStreamRecord>(
-            ports, MaxActiveStreamsPerLedger, streams.ListAsync, s => s.IsLive,
+            ports, MaxActiveStreamsPerLedger, streams.ListAsync, s => s.IsLive, WithdrawAsync,
             ledger => $"Exceeded the limit of {MaxActiveStreamsPerLedger} active streams on ledger {ledger}");
     }
 
@@ -159,6 +159,21 @@ public sealed class JournalStreams
         var page = all.Skip(start).Take(maxResults).ToList();
         var more = start + page.Count < all.Count;
         return new JournalStreamPage(page, more ? EncodeToken(page[^1].StreamId) : null);
+    }
+
+    // A stream refused after its insert (over the limit across instances) ends as CANCELED; one the pump already
+    // moved is re-read and cancelled, unless it already ended.
+    private async Task WithdrawAsync(JournalStreamRecord stream, CancellationToken cancellationToken)
+    {
+        for (var current = stream; current is { IsLive: true };)
+        {
+            if (await _streams.TryUpdateAsync(current with { Status = JournalStreamStatus.Canceled }, cancellationToken))
+            {
+                return;
+            }
+
+            current = await _streams.GetAsync(stream.LedgerName, stream.StreamId, cancellationToken);
+        }
     }
 
     /// <summary>CancelJournalKinesisStream: an ACTIVE or IMPAIRED stream becomes CANCELED (no COMPLETED record).</summary>

@@ -259,6 +259,29 @@ public abstract class PortContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sessions_created_before_a_cutoff_are_swept_with_their_state_and_newer_ones_stay()
+    {
+        var sessions = Ports.Sessions;
+        var ledger = NewLedgerName();
+        var cutoff = new DateTimeOffset(2026, 1, 2, 3, 0, 0, TimeSpan.Zero);
+        var big = new byte[2 * 1024 * 1024];
+        new Random(13).NextBytes(big);
+        var old = new[] { "old/a+" + Guid.NewGuid().ToString("N"), "old/b+" + Guid.NewGuid().ToString("N") };
+        var fresh = "fresh/" + Guid.NewGuid().ToString("N");
+        await sessions.CreateAsync(new SessionRecord(old[0], "a", ledger, cutoff.AddMinutes(-30), null, null));
+        await sessions.CreateAsync(new SessionRecord(old[1], "b", ledger, cutoff.AddTicks(-1), "tx", cutoff, null, big));
+        await sessions.CreateAsync(new SessionRecord(fresh, "c", ledger, cutoff, "tx", cutoff, null, big));
+
+        Assert.Equal(2, await sessions.DeleteCreatedBeforeAsync(cutoff));
+
+        Assert.Null(await sessions.GetAsync(old[0]));
+        Assert.Null(await sessions.GetAsync(old[1]));
+        Assert.Equal(big, (await sessions.GetAsync(fresh))!.TransactionState);
+        Assert.Equal(1, await sessions.CountActiveAsync(ledger, cutoff.AddDays(-1)));
+        Assert.Equal(0, await sessions.DeleteCreatedBeforeAsync(cutoff));
+    }
+
+    [Fact]
     public async Task A_lease_excludes_other_owners_until_released()
     {
         var leases = Ports.Lease;

@@ -24,6 +24,42 @@ public sealed class SessionStoreBatchingTests(AzuriteFixture azurite) : IAsyncLi
     private static readonly DateTimeOffset Created = new(2026, 12, 7, 22, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public async Task A_sweep_deletes_spilled_states_older_than_its_cutoff_and_keeps_newer_ones()
+    {
+        var store = await StoreAsync();
+        var storage = new AzureLedgerStorage(azurite.Connection, _options);
+        var big = new byte[2 * 1024 * 1024];
+        new Random(5).NextBytes(big);
+        var token = "spill/" + Guid.NewGuid().ToString("N");
+        await store.CreateAsync(new SessionRecord(token, "id", "ledger", Created, "t1", Created, null, big));
+        var record = (await store.GetAsync(token))!;
+        big[0] ^= 1;
+        Assert.NotNull(await store.ReplaceIfMatchAsync(record with { TransactionState = big }));
+        Assert.Equal(2, await CountStateBlobsAsync(storage));
+
+        // The blobs were written just now: a cutoff before the session's creation keeps the session and its blobs.
+        Assert.Equal(0, await store.DeleteCreatedBeforeAsync(Created));
+        Assert.Equal(2, await CountStateBlobsAsync(storage));
+        Assert.Equal(big, (await store.GetAsync(token))!.TransactionState);
+
+        // A cutoff after both the session and the blobs (the superseded one included) takes everything.
+        Assert.Equal(1, await store.DeleteCreatedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Equal(0, await CountStateBlobsAsync(storage));
+        Assert.Null(await store.GetAsync(token));
+    }
+
+    private static async Task<int> CountStateBlobsAsync(AzureLedgerStorage storage)
+    {
+        var count = 0;
+        await foreach (var _ in storage.Blocks.GetBlobsAsync("_sessions/"))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    [Fact]
     public async Task Two_instances_pick_up_one_session_and_the_stale_one_is_refused()
     {
         var first = await StoreAsync();
