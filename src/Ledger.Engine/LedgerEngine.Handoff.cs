@@ -277,7 +277,10 @@ public sealed partial class LedgerEngine
     private async Task<LedgerTransaction> RebuildForwardedAsync(string ledgerName, ForwardedCommit entry)
     {
         var state = TransactionState.Decode(entry.TransactionState);
-        var transaction = new LedgerTransaction(ledgerName, entry.TransactionId, state.Snapshot, entry.TransactionStartedAt, _ports.Views, Limits);
+
+        // A forwarder always sends the snapshot it ran at; one without (no statement ran) reads nothing, as on rebuild.
+        var snapshot = state.Snapshot ?? await _watermarkReads.ReadAsync(ledgerName, CancellationToken.None);
+        var transaction = new LedgerTransaction(ledgerName, entry.TransactionId, snapshot, entry.TransactionStartedAt, _ports.Views, Limits);
         foreach (var statement in state.Statements)
         {
             var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);
