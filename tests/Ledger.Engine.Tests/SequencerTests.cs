@@ -54,6 +54,62 @@ public sealed class SequencerTests
     }
 
     [Fact]
+    public async Task A_transaction_already_journaled_after_its_snapshot_is_reported_with_its_block_and_not_appended_again()
+    {
+        var journal = new InMemoryJournalStore();
+        await using var sequencer = await Sequencer.RecoverAsync("l", QldbId.New(), journal, new InMemoryViewStore(), TimeProvider.System);
+        var request = Insert(0);
+        var first = await sequencer.EnqueueAndWaitForCommitAsync(request);
+        await sequencer.EnqueueAndWaitForCommitAsync(Insert(1));
+
+        var again = await sequencer.EnqueueAndWaitForCommitAsync(request);
+
+        Assert.Equal(request.TransactionId, again.TransactionId);
+        Assert.Equal(first.SequenceNo, again.SequenceNo);
+        Assert.Null(again.Block);
+        Assert.Equal(2, (await journal.GetTipAsync("l")).Size);
+    }
+
+    [Fact]
+    public async Task A_sequencer_whose_slot_was_taken_by_the_same_transaction_reports_that_block_after_catching_up()
+    {
+        var journal = new InMemoryJournalStore();
+        var views = new InMemoryViewStore();
+        await using var stale = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        var request = Insert(0);
+        await using (var other = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        {
+            await other.EnqueueAndWaitForCommitAsync(request);
+        }
+
+        var result = await stale.EnqueueAndWaitForCommitAsync(request);
+
+        Assert.Equal(0, result.SequenceNo);
+        Assert.Equal(1, (await journal.GetTipAsync("l")).Size);
+        Assert.Equal(1, stale.CommittedSize);
+    }
+
+    [Fact]
+    public async Task A_snapshot_older_than_the_window_is_searched_in_the_journal()
+    {
+        var journal = new InMemoryJournalStore();
+        var views = new InMemoryViewStore();
+        var request = Insert(0);
+        await using (var first = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        {
+            await first.EnqueueAndWaitForCommitAsync(request);
+            await first.EnqueueAndWaitForCommitAsync(Insert(1));
+        }
+
+        // Recovered after both blocks: its window starts at the tip, below which the transaction sits.
+        await using var recovered = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        var result = await recovered.EnqueueAndWaitForCommitAsync(request);
+
+        Assert.Equal(0, result.SequenceNo);
+        Assert.Equal(2, (await journal.GetTipAsync("l")).Size);
+    }
+
+    [Fact]
     public async Task A_sequencer_whose_slot_was_taken_catches_up_and_appends_after_the_other_sequencers_block()
     {
         var journal = new InMemoryJournalStore();
