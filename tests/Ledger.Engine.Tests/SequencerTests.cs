@@ -23,6 +23,10 @@ public sealed class SequencerTests
         [],
         [new StatementRecord("INSERT INTO T VALUE {'a': 1}", QldbTime.ToTimestamp(DateTimeOffset.UnixEpoch), default)]);
 
+    // A sequencer of ledger "l" over shared in-memory ports, as each instance recovers one.
+    private static Task<Sequencer> RecoverAsync(InMemoryJournalStore journal, InMemoryViewStore views) =>
+        Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
@@ -57,7 +61,7 @@ public sealed class SequencerTests
     public async Task A_transaction_already_journaled_after_its_snapshot_is_reported_with_its_block_and_not_appended_again()
     {
         var journal = new InMemoryJournalStore();
-        await using var sequencer = await Sequencer.RecoverAsync("l", QldbId.New(), journal, new InMemoryViewStore(), TimeProvider.System);
+        await using var sequencer = await RecoverAsync(journal, new InMemoryViewStore());
         var request = Insert(0);
         var first = await sequencer.EnqueueAndWaitForCommitAsync(request);
         await sequencer.EnqueueAndWaitForCommitAsync(Insert(1));
@@ -75,9 +79,9 @@ public sealed class SequencerTests
     {
         var journal = new InMemoryJournalStore();
         var views = new InMemoryViewStore();
-        await using var stale = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await using var stale = await RecoverAsync(journal, views);
         var request = Insert(0);
-        await using (var other = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        await using (var other = await RecoverAsync(journal, views))
         {
             await other.EnqueueAndWaitForCommitAsync(request);
         }
@@ -95,14 +99,14 @@ public sealed class SequencerTests
         var journal = new InMemoryJournalStore();
         var views = new InMemoryViewStore();
         var request = Insert(0);
-        await using (var first = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System))
+        await using (var first = await RecoverAsync(journal, views))
         {
             await first.EnqueueAndWaitForCommitAsync(request);
             await first.EnqueueAndWaitForCommitAsync(Insert(1));
         }
 
         // Recovered after both blocks: its window starts at the tip, below which the transaction sits.
-        await using var recovered = await Sequencer.RecoverAsync("l", QldbId.New(), journal, views, TimeProvider.System);
+        await using var recovered = await RecoverAsync(journal, views);
         var result = await recovered.EnqueueAndWaitForCommitAsync(request);
 
         Assert.Equal(0, result.SequenceNo);
