@@ -349,14 +349,25 @@ public sealed partial class LedgerEngine : IAsyncDisposable
                 throw new BadRequestException("Digests don't match");
             }
 
-            var ledger = await RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
             var statements = session.Statements.ToArray();
 
             // Committed, conflicted or failed, the transaction is over: it is closed before it is sequenced, with a
             // write conditional on the record this command started from. So only one instance can take a transaction
             // to the sequencer (here, or forwarded to the lease holder), and a commit retried on an instance that
-            // still holds a transaction another instance committed fails the write, re-reads, and finds no open one.
-            await CloseTransactionAsync(session, cancellationToken);
+            // still holds a transaction another instance committed fails the write, re-reads, and finds no open
+            // transaction. The ledger check goes out beside the close (one round trip, not two): a ledger found
+            // inactive fails the commit, and its transaction, closed, is over as it would be anyway.
+            var ledgerCheck = RequireActiveLedgerAsync(session.LedgerName, cancellationToken);
+            LedgerRecord ledger;
+            try
+            {
+                await CloseTransactionAsync(session, cancellationToken);
+            }
+            finally
+            {
+                ledger = await ledgerCheck;
+            }
+
             try
             {
                 var sequenceNo = await SubmitCommitAsync(ledger, transaction, statements, cancellationToken);
