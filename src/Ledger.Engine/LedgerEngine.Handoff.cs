@@ -5,7 +5,6 @@ using Ledger.Engine.Ports;
 using Ledger.Engine.Sequencing;
 using Ledger.Engine.Sessions;
 using Ledger.Engine.Transactions;
-using Ledger.PartiQL.Syntax;
 
 namespace Ledger.Engine;
 
@@ -272,30 +271,10 @@ public sealed partial class LedgerEngine
         return new ForwardedCommitOutcome(ForwardedCommitResult.Committed, result.SequenceNo, null);
     }
 
-    // The forwarder's transaction, rebuilt by re-executing its statements at its snapshot (ids and statement times
-    // are derived, so the writes, and the digest, are the ones the client saw).
-    private async Task<LedgerTransaction> RebuildForwardedAsync(string ledgerName, ForwardedCommit entry)
-    {
-        var state = TransactionState.Decode(entry.TransactionState);
-
-        // A forwarder always sends the snapshot it ran at; one without (no statement ran) reads nothing, as on rebuild.
-        var snapshot = state.Snapshot ?? await _watermarkReads.ReadAsync(ledgerName, CancellationToken.None);
-        var transaction = new LedgerTransaction(ledgerName, entry.TransactionId, snapshot, entry.TransactionStartedAt, _ports.Views, Limits);
-        foreach (var statement in state.Statements)
-        {
-            var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);
-            try
-            {
-                await _executor.ExecuteAsync(transaction, PartiQLParser.Parse(statement.Text), statement.Parameters, index, CancellationToken.None);
-            }
-            catch (LedgerException)
-            {
-                // It failed on the forwarder too (same snapshot, same inputs); it stays in the digest only.
-            }
-        }
-
-        return transaction;
-    }
+    // The forwarder's transaction, rebuilt as any instance rebuilds a stored one (a forwarder always sends the snapshot
+    // it ran at; one without, because no statement ran, read nothing).
+    private Task<LedgerTransaction> RebuildForwardedAsync(string ledgerName, ForwardedCommit entry) =>
+        RebuildTransactionAsync(ledgerName, entry.TransactionId, entry.TransactionStartedAt, TransactionState.Decode(entry.TransactionState), null, CancellationToken.None);
 
     // A non-holder's commit: enqueue it, then wait for the holder's outcome, which this instance's poller for the
     // ledger delivers (one query per round answers every waiting commit of this instance).

@@ -699,25 +699,45 @@ public sealed partial class LedgerEngine : IAsyncDisposable
         }
 
         session.ClearTransaction();
+        var transaction = await RebuildTransactionAsync(session.LedgerName, record.TransactionId, record.TransactionStartedAt.Value, state, (index, statement, values) =>
+        {
+            session.Statements.Add(statement);
+            if (values is not null)
+            {
+                session.RebuiltResults[index] = values;
+            }
+        }, cancellationToken);
+        session.Transaction = transaction;
+    }
 
-        // Stored by StartTransaction before its snapshot was read: it has read nothing yet, so the watermark now (at
-        // least the one at its start) is as good a snapshot as any, and the first statement's write records it.
-        var snapshot = state.Snapshot ?? await _watermarkReads.ReadAsync(session.LedgerName, cancellationToken);
-        var transaction = new LedgerTransaction(session.LedgerName, record.TransactionId, snapshot, record.TransactionStartedAt.Value, _ports.Views, Limits);
+    // Rebuilds a stored transaction (a session's, or one forwarded to the lease holder) by re-executing its statements
+    // at its snapshot: ids and statement times are derived, not drawn, so the writes and the digest are the ones the
+    // client saw. Each statement's values go to `executed`, null when it failed, as it did the first time (same
+    // snapshot, same inputs: the client already has that error, and the statement stays in the digest). A state
+    // stored by StartTransaction before its snapshot was read has read nothing yet, so the watermark now (at least
+    // the one at its start) is as good a snapshot as any, and the first statement's write records it.
+    private async Task<LedgerTransaction> RebuildTransactionAsync(
+        string ledgerName, string transactionId, DateTimeOffset startedAt, TransactionState state,
+        Action<int, StatementInput, IReadOnlyList<IonValue>?>? executed, CancellationToken cancellationToken)
+    {
+        var snapshot = state.Snapshot ?? await _watermarkReads.ReadAsync(ledgerName, cancellationToken);
+        var transaction = new LedgerTransaction(ledgerName, transactionId, snapshot, startedAt, _ports.Views, Limits);
         foreach (var statement in state.Statements)
         {
             var index = transaction.AddStatement(statement.Text, statement.Parameters, statement.StartTime);
-            session.Statements.Add(statement);
+            IReadOnlyList<IonValue>? values = null;
             try
             {
-                session.RebuiltResults[index] = (await _executor.ExecuteAsync(transaction, ParsedStatements.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
+                values = (await _executor.ExecuteAsync(transaction, ParsedStatements.Parse(statement.Text), statement.Parameters, index, cancellationToken)).Values;
             }
             catch (LedgerException)
             {
-                // It failed the first time too (same snapshot, same inputs): the client already has that error.
+                // Failed the first time too; see above.
             }
+
+            executed?.Invoke(index, statement, values);
         }
 
-        session.Transaction = transaction;
+        return transaction;
     }
 }
