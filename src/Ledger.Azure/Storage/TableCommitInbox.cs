@@ -18,10 +18,6 @@ namespace Ledger.Azure.Storage;
 /// </summary>
 public sealed class TableCommitInbox : ICommitInbox
 {
-    // What TableTransaction counts per operation besides the entity body: part framing and the keys in the URL.
-    private const int OperationOverheadBytes = 512;
-    private const int EnvelopeOverheadBytes = 256;
-
     // SessionStateStorage names a spilled state's blob in this property.
     private const string StateBlobProperty = "StateBlob";
 
@@ -44,7 +40,7 @@ public sealed class TableCommitInbox : ICommitInbox
             write => write.RowKey,
             write => write.Weight,
             TableTransaction.MaxOperations,
-            TableTransaction.MaxPayloadBytes - EnvelopeOverheadBytes);
+            TableTransaction.MaxOperationsBytes);
     }
 
     private enum WriteKind
@@ -289,6 +285,6 @@ public sealed class TableCommitInbox : ICommitInbox
         public string RowKey => Entity.RowKey;
 
         public static InboxWrite Of(WriteKind kind, TableEntity entity) =>
-            new(kind, entity, OperationOverheadBytes + (kind == WriteKind.Delete ? 0 : TableEntityJson.Serialize(entity).Length) + (6 * (entity.PartitionKey.Length + entity.RowKey.Length)));
+            new(kind, entity, TableTransaction.OperationBytes(entity, withBody: kind != WriteKind.Delete));
     }
 }

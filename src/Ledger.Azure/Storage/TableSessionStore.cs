@@ -19,10 +19,6 @@ public sealed class TableSessionStore : ISessionStore
 
     private const string BucketPrefix = "s";
 
-    // What TableTransaction counts per operation besides the entity body: part framing and the keys in the URL.
-    private const int OperationOverheadBytes = 512;
-    private const int EnvelopeOverheadBytes = 256;
-
     private readonly AzureLedgerStorage _storage;
     private readonly SessionStateStorage _states;
     private readonly int _buckets;
@@ -40,7 +36,7 @@ public sealed class TableSessionStore : ISessionStore
             write => write.Entity.RowKey,
             write => write.Weight,
             TableTransaction.MaxOperations,
-            TableTransaction.MaxPayloadBytes - EnvelopeOverheadBytes);
+            TableTransaction.MaxOperationsBytes);
     }
 
     /// <summary>The partition of a session: a stable hash of its token, so every instance finds it.</summary>
@@ -89,7 +85,7 @@ public sealed class TableSessionStore : ISessionStore
 
         await _storage.EnsureCreatedAsync(cancellationToken);
         var entity = await ToEntityAsync(session, cancellationToken);
-        var weight = OperationOverheadBytes + TableEntityJson.Serialize(entity).Length + (6 * (entity.PartitionKey.Length + entity.RowKey.Length));
+        var weight = TableTransaction.OperationBytes(entity);
         try
         {
             return await _updates.WriteAsync(new ConditionalReplace(entity, new ETag(session.ETag), weight), cancellationToken);

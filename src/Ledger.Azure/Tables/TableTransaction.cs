@@ -56,6 +56,20 @@ public sealed class TableTransaction
     private readonly List<TableTransactionAction> _actions = [];
     private readonly HashSet<string> _rowKeys = new(StringComparer.Ordinal);
 
+    /// <summary>What the operations of one transaction may weigh together (<see cref="OperationBytes"/>): the payload limit less the envelope.</summary>
+    public const long MaxOperationsBytes = MaxPayloadBytes - EnvelopeOverheadBytes;
+
+    /// <summary>
+    /// An upper bound of what one operation on <paramref name="entity"/> adds to a transaction's payload (its body,
+    /// none for a delete, plus framing and the keys in the URL), so that writers grouping operations ahead of a
+    /// transaction (a write coalescer) cut groups the transaction accepts.
+    /// </summary>
+    public static long OperationBytes(TableEntity entity, bool withBody = true)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return OperationOverheadBytes + (withBody ? TableEntityJson.Serialize(entity).Length : 0) + (2 * (entity.PartitionKey.Length + entity.RowKey.Length) * 3);
+    }
+
     /// <summary>The partition key shared by all operations; null while empty.</summary>
     public string? PartitionKey { get; private set; }
 
